@@ -460,7 +460,6 @@ test_dialer_byte_by_byte (void)
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (GBytes) all = hex (HDR ECHO_ "68 69");
   g_autoptr (GBytes) left = NULL;
-  g_autoptr (GBytes) hi = hex ("68 69");
   const guint8 *d = g_bytes_get_data (all, NULL);
   gsize i, n = g_bytes_get_size (all);
   Lp2pMssStatus st = LP2P_MSS_NEED_MORE;
