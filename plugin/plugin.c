@@ -5,10 +5,12 @@
 
 #include <gst/gst.h>
 
+#include "gstlibp2pwebrtcbin.h"
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  return TRUE;
+  return GST_ELEMENT_REGISTER (libp2pwebrtcbin, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, libp2p,

@@ -1,0 +1,39 @@
+/* gst-libp2p: the pads of libp2pwebrtcbin, one pair per substream */
+#ifndef __GST_LIBP2P_PAD_H__
+#define __GST_LIBP2P_PAD_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GST_LIBP2P_DIRECTION_INBOUND,         /* the remote opened the substream */
+  GST_LIBP2P_DIRECTION_OUTBOUND,        /* we opened it */
+} GstLibp2pDirection;
+
+#define GST_TYPE_LIBP2P_DIRECTION (gst_libp2p_direction_get_type ())
+GType gst_libp2p_direction_get_type (void);
+
+#define GST_TYPE_LIBP2P_PAD (gst_libp2p_pad_get_type ())
+G_DECLARE_FINAL_TYPE (GstLibp2pPad, gst_libp2p_pad, GST, LIBP2P_PAD, GstPad)
+
+struct _GstLibp2pPad
+{
+  GstPad parent;
+
+  /* Set by the element under its lock; read through the properties. */
+  gchar *protocol;
+  GstLibp2pDirection direction;
+  gint channel_id;
+  guint substream_id;
+  /* The element's substream (opaque here), owned by the element. */
+  gpointer substream;
+};
+
+void gst_libp2p_pad_set_info (GstLibp2pPad * pad, const gchar * protocol,
+    GstLibp2pDirection direction, gint channel_id, guint substream_id);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,2327 @@
+/* gst-libp2p: libp2pwebrtcbin
+ *
+ * SECTION:element-libp2pwebrtcbin
+ * @title: libp2pwebrtcbin
+ *
+ * One libp2p connection carried by a webrtcbin.  Every WebRTC data channel
+ * but the reserved channel 0 is a libp2p substream: each message on it is a
+ * libp2p WebRTC frame, and each new channel first negotiates its protocol
+ * with multistream-select 1.0 (the side that created the channel dials, the
+ * other listens).  A negotiated substream appears as a pair of pads named
+ * after its protocol's key (the protocol without its leading '/', every
+ * character outside [A-Za-z0-9-] replaced by '-'):
+ *
+ *  - src_<key>_<n> (sometimes): the bytes the remote sends, one buffer per
+ *    frame payload, in order; EOS when the remote finishes (FIN);
+ *  - sink_<key>_<n> (request): bytes to send, cut into frames of at most
+ *    max-frame-size bytes; EOS sends FIN.
+ *
+ * n counts the substreams of a key from 0.  Requesting sink_<key>_<n>
+ * binds the write side of that substream; with dial-on-request it also
+ * opens (dials) the substream when it does not exist yet, which is how a
+ * gst-launch line opens one.  Applications open substreams with the
+ * open-substream action signal and learn about them through the
+ * substream-opened, substream-failed and substream-closed signals and the
+ * matching element messages on the bus.
+ *
+ * In this release the application does the signalling (offer/answer and
+ * ICE candidates) on the webrtcbin, reachable through the webrtcbin
+ * property.  The element adds the negotiated data channel 0 itself, so the
+ * offer carries the SCTP section; the remote must add it too.
+ *
+ * ## Example (GLib)
+ * |[
+ * GstElement *p = gst_element_factory_make ("libp2pwebrtcbin", NULL);
+ * const gchar *protos[] = { "/echo/1.0.0", NULL };
+ * g_object_set (p, "protocols", protos, NULL);
+ * // ... signalling on the "webrtcbin" property's element ...
+ * guint id;
+ * g_signal_emit_by_name (p, "open-substream", "/echo/1.0.0", NULL, &id);
+ * // then request "sink_echo-1-0-0_0" and link "src_echo-1-0-0_0"
+ * ]|
+ *
+ * Threads (webrtcbin 1.22 emits every data-channel signal from its one
+ * operations thread, which also runs offer/answer, so its handlers here
+ * never block):
+ *  - webrtcbin's thread: on-data-channel, on-open, on-close,
+ *    on-message-data, on-buffered-amount-low.  Frames are decoded, fed to
+ *    the negotiation or the half-close machine, payloads appended to the
+ *    substream's bounded queue; replies (negotiation steps, FIN_ACK) sent.
+ *  - the worker (one thread of a GThreadPool, jobs run in order): adds and
+ *    removes pads, creates deferred channels, closes channels, emits the
+ *    substream signals and posts the bus messages.
+ *  - one task per src pad: pops the queue and pushes downstream.
+ *  - upstream threads: sink pad chain/event; they wait (bounded) for the
+ *    negotiation and for the channel's buffered-amount to drop.
+ *  - the system clock's thread: negotiation and FIN_ACK deadlines.
+ * self->lock guards the substream table and every substream's state; it is
+ * never held while pushing a buffer or emitting a signal.  A substream's
+ * send_lock orders what is sent on its channel and is taken after
+ * self->lock, never the other way round.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstlibp2pwebrtcbin.h"
+#include "gstlibp2ppad.h"
+
+#include "frame.h"
+#include "mss.h"
+#include "substream.h"
+
+#include <gst/webrtc/webrtc.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_libp2p_webrtc_bin_debug);
+#define GST_CAT_DEFAULT gst_libp2p_webrtc_bin_debug
+
+G_DEFINE_QUARK (gst-libp2p-error-quark, gst_libp2p_error);
+
+/* ---- defaults ---- */
+
+/* ../shared/spec/mss-webrtc-reference.md (c): js-libp2p and rust-libp2p
+ * give a negotiation 10 s (litep2p 5 s). */
+#define DEFAULT_NEGOTIATION_TIMEOUT (10 * GST_SECOND)
+/* litep2p FIN_ACK_TIMEOUT and js-libp2p DEFAULT_FIN_ACK_TIMEOUT. */
+#define DEFAULT_FIN_ACK_TIMEOUT (10 * GST_SECOND)
+/* libp2p/specs webrtc/README.md: a frame is at most 16 KiB on the wire. */
+#define DEFAULT_MAX_FRAME_SIZE LP2P_FRAME_SPEC_MAX_SIZE
+#define MIN_MAX_FRAME_SIZE 64
+#define DEFAULT_LAZY TRUE
+#define DEFAULT_DIAL_ON_REQUEST FALSE
+/* Sending waits while the channel holds more than this. */
+#define DEFAULT_SEND_HIGH_WATER (1024 * 1024)
+/* Bytes queued for one src pad before the substream is reset: litep2p
+ * resets after 256 queued frames (MAX_INFLIGHT_MESSAGES, 256 x 16 KiB). */
+#define DEFAULT_RECEIVE_QUEUE_SIZE (4 * 1024 * 1024)
+/* How often a blocked sender re-reads buffered-amount, should the low
+ * signal be missed. */
+#define BACKPRESSURE_POLL (100 * G_TIME_SPAN_MILLISECOND)
+
+/* The channel reserved for the WebRTC-direct Noise handshake: negotiated,
+ * never a substream (libp2p/specs webrtc/webrtc-direct.md). */
+#define RESERVED_CHANNEL_ID 0
+
+enum
+{
+  PROP_0,
+  PROP_WEBRTCBIN,
+  PROP_PROTOCOLS,
+  PROP_NEGOTIATION_TIMEOUT,
+  PROP_FIN_ACK_TIMEOUT,
+  PROP_MAX_FRAME_SIZE,
+  PROP_LAZY,
+  PROP_DIAL_ON_REQUEST,
+  PROP_SEND_HIGH_WATER,
+  PROP_RECEIVE_QUEUE_SIZE,
+  PROP_STATS,
+};
+
+enum
+{
+  SIGNAL_OPEN_SUBSTREAM,
+  SIGNAL_ACCEPT_PROTOCOL,
+  SIGNAL_SUBSTREAM_OPENED,
+  SIGNAL_SUBSTREAM_FAILED,
+  SIGNAL_SUBSTREAM_CLOSED,
+  LAST_SIGNAL,
+};
+
+static guint signals[LAST_SIGNAL];
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%s",
+    GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("application/x-libp2p-stream"));
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%s",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS_ANY);
+
+/* ---- substreams ---- */
+
+typedef enum
+{
+  SS_WAIT_CONNECT,              /* outbound, waiting for the connection */
+  SS_OPENING,                   /* outbound channel created, not open yet */
+  SS_NEGOTIATING,
+  SS_OPEN,
+  SS_DONE,                      /* ended: channel closing, pads going */
+} SsState;
+
+typedef struct _Substream Substream;
+
+struct _Substream
+{
+  gint ref;
+  GstLibp2pWebrtcBin *self;     /* no ref: the element outlives the table */
+  guint id;
+  gboolean outbound;
+  SsState state;
+
+  GstWebRTCDataChannel *channel;
+  gint channel_id;
+  gulong sig_open, sig_close, sig_error, sig_data, sig_low;
+
+  gchar **proposals;            /* outbound: main + fallbacks */
+  Lp2pMss *mss;
+  Lp2pFrameDecoder dec;
+  Lp2pSubstream hc;             /* half-close, once open */
+  gchar *protocol;              /* negotiated (or the main proposal) */
+  gchar *key;                   /* NULL until known */
+  gint n;                       /* -1 until known */
+  gboolean neg_sent;            /* our first negotiation frame went out */
+
+  GstPad *srcpad;               /* owned by the element once added */
+  GstPad *sinkpad;
+  GQueue queue;                 /* GstBuffer, or &eos_marker last */
+  gsize queued_bytes;
+  gboolean eos_queued, src_flushing, src_started, src_done;
+  GCond src_cond;
+
+  GMutex send_lock;
+  GstClockID timer;
+  gboolean send_reset;          /* JOB_END sends RESET_STREAM first */
+  gboolean was_open;
+  gboolean ended;               /* JOB_END ran */
+  gboolean removing;
+  GError *error;
+  guint64 bytes_in, bytes_out;
+};
+
+static const int eos_marker;
+#define EOS_MARKER ((gpointer) &eos_marker)
+
+struct _GstLibp2pWebrtcBin
+{
+  GstBin parent;
+
+  GMutex lock;
+  GCond cond;                   /* sink pads: writable, bound, drained */
+
+  GstElement *webrtcbin;
+  gboolean webrtcbin_internal;
+  gulong sig_data_channel, sig_conn_state;
+  GstWebRTCDataChannel *channel0;
+
+  /* properties */
+  gchar **protocols;
+  gchar *config_error;
+  GstClockTime negotiation_timeout;
+  GstClockTime fin_ack_timeout;
+  guint max_frame_size;
+  gboolean lazy;
+  gboolean dial_on_request;
+  guint64 send_high_water;
+  guint receive_queue_size;
+
+  /* state */
+  gboolean running;
+  gboolean connected;
+  GHashTable *substreams;       /* id -> Substream* (ref) */
+  GHashTable *key_next;         /* key -> next n */
+  GList *waiting_pads;          /* requested sink pads without substream */
+  guint next_id;
+  GThreadPool *worker;
+
+  /* stats */
+  guint64 stat_opened, stat_failed, stat_bytes_in, stat_bytes_out;
+};
+
+#define gst_libp2p_webrtc_bin_parent_class parent_class
+G_DEFINE_TYPE (GstLibp2pWebrtcBin, gst_libp2p_webrtc_bin, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE (libp2pwebrtcbin, "libp2pwebrtcbin",
+    GST_RANK_NONE, GST_TYPE_LIBP2P_WEBRTC_BIN);
+
+typedef enum
+{
+  JOB_CREATE_CHANNEL,
+  JOB_EXPOSE,
+  JOB_END,
+  JOB_REMOVE,
+} JobType;
+
+typedef struct
+{
+  JobType type;
+  Substream *ss;
+} Job;
+
+static void ss_end_locked (Substream * ss, GError * error,
+    gboolean send_reset);
+
+static Substream *
+ss_ref (Substream * ss)
+{
+  g_atomic_int_inc (&ss->ref);
+  return ss;
+}
+
+static void
+ss_unref (Substream * ss)
+{
+  gpointer item;
+
+  if (!g_atomic_int_dec_and_test (&ss->ref))
+    return;
+  g_assert (ss->channel == NULL);
+  g_assert (ss->timer == NULL);
+  while ((item = g_queue_pop_head (&ss->queue)) != NULL)
+    if (item != EOS_MARKER)
+      gst_buffer_unref (item);
+  lp2p_mss_free (ss->mss);
+  lp2p_frame_decoder_clear (&ss->dec);
+  g_strfreev (ss->proposals);
+  g_free (ss->protocol);
+  g_free (ss->key);
+  g_clear_error (&ss->error);
+  g_cond_clear (&ss->src_cond);
+  g_mutex_clear (&ss->send_lock);
+  g_free (ss);
+}
+
+static Substream *
+ss_new_locked (GstLibp2pWebrtcBin * self, gboolean outbound)
+{
+  Substream *ss = g_new0 (Substream, 1);
+
+  ss->ref = 1;
+  ss->self = self;
+  ss->id = ++self->next_id;
+  ss->outbound = outbound;
+  ss->channel_id = -1;
+  ss->n = -1;
+  lp2p_frame_decoder_init (&ss->dec, LP2P_FRAME_DEFAULT_MAX_BODY);
+  g_queue_init (&ss->queue);
+  g_cond_init (&ss->src_cond);
+  g_mutex_init (&ss->send_lock);
+  g_hash_table_insert (self->substreams, GUINT_TO_POINTER (ss->id), ss);
+  return ss;
+}
+
+/* "/ipfs/ping/1.0.0" -> "ipfs-ping-1-0-0" (DESIGN.md, Element interface). */
+static gchar *
+protocol_key (const gchar * protocol)
+{
+  gchar *key = g_strdup (protocol[0] == '/' ? protocol + 1 : protocol);
+  gchar *c;
+
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      *c = '-';
+  return key;
+}
+
+static gboolean
+key_is_valid (const gchar * key)
+{
+  const gchar *c;
+
+  if (key == NULL || *key == 0)
+    return FALSE;
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* Substream of (key, n), or NULL. */
+static Substream *
+find_substream_locked (GstLibp2pWebrtcBin * self, const gchar * key, gint n)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, self->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v)) {
+    Substream *ss = v;
+
+    if (ss->n == n && ss->key && g_str_equal (ss->key, key))
+      return ss;
+  }
+  return NULL;
+}
+
+static gboolean
+key_n_reserved_locked (GstLibp2pWebrtcBin * self, const gchar * key, gint n)
+{
+  GList *l;
+
+  if (find_substream_locked (self, key, n))
+    return TRUE;
+  for (l = self->waiting_pads; l; l = l->next) {
+    g_autofree gchar *name = gst_pad_get_name (l->data);
+    g_autofree gchar *want = g_strdup_printf ("sink_%s_%d", key, n);
+
+    if (g_str_equal (name, want))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Gives @ss its key and number n: @n if >= 0 (a requested pad), else the
+ * next free number of the key.  A waiting requested sink pad counts as
+ * free: the substream binds to it. */
+static void
+ss_assign_key_locked (Substream * ss, const gchar * protocol, gint n)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+  gchar *key = protocol_key (protocol);
+  gint next = GPOINTER_TO_INT (g_hash_table_lookup (self->key_next, key));
+
+  if (n < 0) {
+    n = next;
+    while (find_substream_locked (self, key, n))
+      n++;
+  }
+  ss->key = key;
+  ss->n = n;
+  if (n + 1 > next)
+    g_hash_table_insert (self->key_next, g_strdup (key),
+        GINT_TO_POINTER (n + 1));
+}
+
+/* ---- the worker ---- */
+
+static void
+schedule_locked (GstLibp2pWebrtcBin * self, JobType type, Substream * ss)
+{
+  Job *job;
+
+  if (!self->running || self->worker == NULL)
+    return;
+  job = g_new0 (Job, 1);
+  job->type = type;
+  job->ss = ss_ref (ss);
+  g_thread_pool_push (self->worker, job, NULL);
+}
+
+/* ---- timers ---- */
+
+static gboolean ss_timer_cb (GstClock * clock, GstClockTime time,
+    GstClockID id, gpointer user_data);
+
+static void
+ss_cancel_timer_locked (Substream * ss)
+{
+  if (ss->timer) {
+    gst_clock_id_unschedule (ss->timer);
+    gst_clock_id_unref (ss->timer);
+    ss->timer = NULL;
+  }
+}
+
+typedef struct
+{
+  GstLibp2pWebrtcBin *self;
+  Substream *ss;
+} TimerData;
+
+static void
+timer_data_free (gpointer p)
+{
+  TimerData *td = p;
+
+  ss_unref (td->ss);
+  gst_object_unref (td->self);
+  g_free (td);
+}
+
+static void
+ss_arm_timer_locked (Substream * ss, GstClockTime timeout)
+{
+  GstClock *clock = gst_system_clock_obtain ();
+  TimerData *td = g_new0 (TimerData, 1);
+
+  ss_cancel_timer_locked (ss);
+  td->self = gst_object_ref (ss->self);
+  td->ss = ss_ref (ss);
+  ss->timer = gst_clock_new_single_shot_id (clock,
+      gst_clock_get_time (clock) + timeout);
+  gst_clock_id_wait_async (ss->timer, ss_timer_cb, td, timer_data_free);
+  gst_object_unref (clock);
+}
+
+static gint64
+now_us (void)
+{
+  GstClock *clock = gst_system_clock_obtain ();
+  gint64 t = (gint64) (gst_clock_get_time (clock) / GST_USECOND);
+
+  gst_object_unref (clock);
+  return t;
+}
+
+/* ---- sending ---- */
+
+/* Sends one frame on @ss's channel.  Call with ss->send_lock held. */
+static gboolean
+ss_send_frame_unlocked (Substream * ss, GBytes * frame, GError ** error)
+{
+  if (ss->channel == NULL) {
+    g_set_error_literal (error, GST_LIBP2P_ERROR, GST_LIBP2P_ERROR_CLOSED,
+        "the data channel is closed");
+    return FALSE;
+  }
+  return gst_webrtc_data_channel_send_data_full (ss->channel, frame, error);
+}
+
+static void
+ss_send_flag (Substream * ss, gint flag)
+{
+  g_autoptr (GBytes) frame = NULL;
+  g_autoptr (GError) err = NULL;
+
+  if (flag == LP2P_FLAG_NONE)
+    return;
+  frame = lp2p_frame_encode (flag, NULL, 0);
+  g_mutex_lock (&ss->send_lock);
+  if (!ss_send_frame_unlocked (ss, frame, &err))
+    GST_DEBUG_OBJECT (ss->self, "channel %d: flag %d not sent: %s",
+        ss->channel_id, flag, err->message);
+  g_mutex_unlock (&ss->send_lock);
+}
+
+/* ---- ending ---- */
+
+static GError *
+error_new (GstLibp2pError code, const gchar * fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static GError *
+error_new (GstLibp2pError code, const gchar * fmt, ...)
+{
+  va_list ap;
+  GError *e;
+
+  va_start (ap, fmt);
+  e = g_error_new_valist (GST_LIBP2P_ERROR, code, fmt, ap);
+  va_end (ap);
+  return e;
+}
+
+static void
+ss_queue_eos_locked (Substream * ss)
+{
+  if (!ss->eos_queued) {
+    ss->eos_queued = TRUE;
+    g_queue_push_tail (&ss->queue, EOS_MARKER);
+    g_cond_broadcast (&ss->src_cond);
+  }
+}
+
+/* Ends @ss (once): reports it from the worker, closes its channel there
+ * (after RESET_STREAM if @send_reset), ends its src pad with EOS after the
+ * data already queued, and wakes its writers.  Takes @error. */
+static void
+ss_end_locked (Substream * ss, GError * error, gboolean send_reset)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  if (ss->state == SS_DONE) {
+    g_clear_error (&error);
+    return;
+  }
+  GST_DEBUG_OBJECT (self, "channel %d: substream %u ends: %s", ss->channel_id,
+      ss->id, error ? error->message : "finished");
+  ss->was_open = ss->state == SS_OPEN;
+  ss->state = SS_DONE;
+  ss->error = error;
+  ss->send_reset = send_reset;
+  ss_cancel_timer_locked (ss);
+  if (ss->was_open)
+    ss_queue_eos_locked (ss);
+  g_cond_broadcast (&self->cond);
+  schedule_locked (self, JOB_END, ss);
+}
+
+static void
+ss_maybe_remove_locked (Substream * ss)
+{
+  if (ss->ended && !ss->removing && (ss->srcpad == NULL || ss->src_done ||
+          !ss->src_started)) {
+    ss->removing = TRUE;
+    schedule_locked (ss->self, JOB_REMOVE, ss);
+  }
+}
+
+/* ---- receiving ---- */
+
+static gboolean
+accept_cb (const gchar * protocol, gpointer user_data)
+{
+  Substream *ss = user_data;
+  GstLibp2pWebrtcBin *self = ss->self;
+  gboolean accept = FALSE;
+
+  /* Called from lp2p_mss_feed() under self->lock: never emit under it. */
+  g_mutex_unlock (&self->lock);
+  g_signal_emit (self, signals[SIGNAL_ACCEPT_PROTOCOL], 0, protocol, &accept);
+  g_mutex_lock (&self->lock);
+  return accept && ss->state == SS_NEGOTIATING;
+}
+
+/* Appends a payload for the src pad; resets the substream when the queue
+ * is full (the webrtcbin thread must not block). */
+static void
+ss_deliver_locked (Substream * ss, GstBuffer * buf)
+{
+  gsize size = gst_buffer_get_size (buf);
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  if (size == 0 || ss->eos_queued) {
+    gst_buffer_unref (buf);
+    return;
+  }
+  if (ss->queued_bytes + size > self->receive_queue_size) {
+    gst_buffer_unref (buf);
+    GST_WARNING_OBJECT (self, "channel %d: receive queue over %u bytes",
+        ss->channel_id, self->receive_queue_size);
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_OVERFLOW,
+            "receive queue of substream %u overflowed (%u bytes): the "
+            "downstream of its src pad is too slow", ss->id,
+            self->receive_queue_size), TRUE);
+    return;
+  }
+  ss->bytes_in += size;
+  self->stat_bytes_in += size;
+  ss->queued_bytes += size;
+  g_queue_push_tail (&ss->queue, buf);
+  g_cond_signal (&ss->src_cond);
+}
+
+static GstBuffer *
+wrap_payload (GBytes * msg, const Lp2pFrame * f)
+{
+  if (msg != NULL)
+    return gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
+        (gpointer) f->data, f->size, 0, f->size, g_bytes_ref (msg),
+        (GDestroyNotify) g_bytes_unref);
+  return gst_buffer_new_memdup (f->data, f->size);
+}
+
+/* The negotiation succeeded: assign the key, queue the leftover. */
+static void
+ss_negotiated_locked (Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+  g_autoptr (GBytes) left = lp2p_mss_take_leftover (ss->mss);
+
+  g_autofree gchar *key = NULL;
+
+  g_free (ss->protocol);
+  ss->protocol = g_strdup (lp2p_mss_get_protocol (ss->mss));
+  key = protocol_key (ss->protocol);
+  /* a fallback or an inbound substream gets its key and number now */
+  if (ss->key == NULL || !g_str_equal (ss->key, key)) {
+    g_clear_pointer (&ss->key, g_free);
+    ss_assign_key_locked (ss, ss->protocol, -1);
+  }
+  ss->state = SS_OPEN;
+  ss_cancel_timer_locked (ss);
+  lp2p_substream_init (&ss->hc, (gint64) (self->fin_ack_timeout /
+          GST_USECOND));
+  self->stat_opened++;
+  GST_DEBUG_OBJECT (self, "channel %d: negotiated %s (substream %u, %s_%d)",
+      ss->channel_id, ss->protocol, ss->id, ss->key, ss->n);
+  if (g_bytes_get_size (left) > 0)
+    ss_deliver_locked (ss, gst_buffer_new_wrapped_bytes (left));
+  g_cond_broadcast (&self->cond);
+  schedule_locked (self, JOB_EXPOSE, ss);
+}
+
+static void
+ss_handle_actions_locked (Substream * ss, const Lp2pSubstreamActions * act,
+    GPtrArray * to_send)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  if (act->send_flag != LP2P_FLAG_NONE && act->event !=
+      LP2P_SUBSTREAM_EVENT_VIOLATION && act->event !=
+      LP2P_SUBSTREAM_EVENT_FIN_ACK_TIMEOUT)
+    g_ptr_array_add (to_send, lp2p_frame_encode (act->send_flag, NULL, 0));
+
+  switch (act->event) {
+    case LP2P_SUBSTREAM_EVENT_REMOTE_FIN:
+      ss_queue_eos_locked (ss);
+      break;
+    case LP2P_SUBSTREAM_EVENT_STOP_SENDING:
+    case LP2P_SUBSTREAM_EVENT_WRITE_CLOSED:
+      g_cond_broadcast (&self->cond);
+      break;
+    case LP2P_SUBSTREAM_EVENT_REMOTE_RESET:
+      ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_RESET,
+              "the remote reset substream %u (%s)", ss->id, ss->protocol),
+          FALSE);
+      return;
+    case LP2P_SUBSTREAM_EVENT_FIN_ACK_TIMEOUT:
+      ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_TIMEOUT,
+              "no FIN_ACK for substream %u within %" GST_TIME_FORMAT, ss->id,
+              GST_TIME_ARGS (self->fin_ack_timeout)), TRUE);
+      return;
+    case LP2P_SUBSTREAM_EVENT_VIOLATION:
+      ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_PROTOCOL_VIOLATION,
+              "substream %u (%s): %s", ss->id, ss->protocol, act->reason),
+          TRUE);
+      return;
+    case LP2P_SUBSTREAM_EVENT_NONE:
+      break;
+  }
+  if (act->close_channel)
+    ss_end_locked (ss, NULL, FALSE);
+}
+
+/* One frame of @ss.  @msg is the message it was decoded from when its
+ * payload may be wrapped without a copy, else NULL. */
+static void
+ss_on_frame_locked (Substream * ss, const Lp2pFrame * f, GBytes * msg,
+    GPtrArray * to_send)
+{
+  if (ss->state == SS_NEGOTIATING) {
+    g_autoptr (GByteArray) out = g_byte_array_new ();
+    Lp2pMssStatus st = lp2p_mss_feed_frame (ss->mss, f, out);
+
+    if (ss->state != SS_NEGOTIATING)
+      return;                   /* ended while the lock was dropped */
+    if (out->len > 0)
+      g_ptr_array_add (to_send, lp2p_frame_encode (LP2P_FLAG_NONE, out->data,
+              out->len));
+    switch (st) {
+      case LP2P_MSS_NEED_MORE:
+        break;
+      case LP2P_MSS_SUCCESS:
+        ss_negotiated_locked (ss);
+        break;
+      case LP2P_MSS_REJECTED:
+        ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_REFUSED,
+                "%s", lp2p_mss_get_error (ss->mss)), FALSE);
+        break;
+      case LP2P_MSS_VIOLATION:
+        ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_PROTOCOL_VIOLATION,
+                "multistream-select: %s", lp2p_mss_get_error (ss->mss)), TRUE);
+        break;
+    }
+  } else if (ss->state == SS_OPEN) {
+    Lp2pSubstreamActions act;
+
+    lp2p_substream_on_frame (&ss->hc, f, &act);
+    if (act.deliver && f->size > 0)
+      ss_deliver_locked (ss, wrap_payload (msg, f));
+    ss_handle_actions_locked (ss, &act, to_send);
+  }
+}
+
+static void
+ss_frame_error_locked (Substream * ss, Lp2pFrameResult r)
+{
+  ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_PROTOCOL_VIOLATION,
+          "substream %u: bad frame: %s", ss->id,
+          lp2p_frame_result_to_string (r)), TRUE);
+}
+
+static void
+ss_send_all (Substream * ss, GPtrArray * to_send)
+{
+  guint i;
+
+  for (i = 0; i < to_send->len; i++) {
+    g_autoptr (GError) err = NULL;
+
+    if (!ss_send_frame_unlocked (ss, g_ptr_array_index (to_send, i), &err))
+      GST_DEBUG_OBJECT (ss->self, "channel %d: reply not sent: %s",
+          ss->channel_id, err->message);
+  }
+}
+
+static void
+on_message_data (GstWebRTCDataChannel * channel, GBytes * data,
+    Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+  g_autoptr (GPtrArray) to_send =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize len;
+  const guint8 *d;
+
+  if (data == NULL)
+    return;
+  d = g_bytes_get_data (data, &len);
+
+  g_mutex_lock (&self->lock);
+  if (ss->state != SS_NEGOTIATING && ss->state != SS_OPEN) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  if (lp2p_frame_decoder_pending (&ss->dec) == 0) {
+    /* Fast path: whole frames are decoded straight from the message and
+     * their payloads wrapped, not copied; a partial tail is buffered. */
+    gsize off = 0;
+
+    while (off < len && (ss->state == SS_NEGOTIATING || ss->state == SS_OPEN)) {
+      Lp2pFrame f;
+      gsize used = 0;
+      Lp2pFrameResult r = lp2p_frame_decode (d + off, len - off,
+          LP2P_FRAME_DEFAULT_MAX_BODY, &f, &used);
+
+      if (r == LP2P_FRAME_NEED_MORE) {
+        lp2p_frame_decoder_push (&ss->dec, d + off, len - off);
+        break;
+      }
+      if (r != LP2P_FRAME_OK) {
+        ss_frame_error_locked (ss, r);
+        break;
+      }
+      off += used;
+      ss_on_frame_locked (ss, &f, data, to_send);
+    }
+  } else {
+    Lp2pFrame f;
+    Lp2pFrameResult r;
+
+    lp2p_frame_decoder_push (&ss->dec, d, len);
+    while ((ss->state == SS_NEGOTIATING || ss->state == SS_OPEN) &&
+        (r = lp2p_frame_decoder_next (&ss->dec, &f)) != LP2P_FRAME_NEED_MORE) {
+      if (r != LP2P_FRAME_OK) {
+        ss_frame_error_locked (ss, r);
+        break;
+      }
+      ss_on_frame_locked (ss, &f, NULL, to_send);
+    }
+  }
+  /* Replies go out before anything a writer may send once the lock is
+   * released (lock order: self->lock, then send_lock). */
+  g_mutex_lock (&ss->send_lock);
+  g_mutex_unlock (&self->lock);
+  ss_send_all (ss, to_send);
+  g_mutex_unlock (&ss->send_lock);
+}
+
+static void
+on_buffered_amount_low (GstWebRTCDataChannel * channel, Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_channel_close (GstWebRTCDataChannel * channel, Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  g_mutex_lock (&self->lock);
+  if (ss->state == SS_OPEN && lp2p_substream_is_finished (&ss->hc))
+    ss_end_locked (ss, NULL, FALSE);
+  else
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
+            "the data channel of substream %u closed%s", ss->id,
+            ss->state == SS_OPEN ? "" : " while opening"), FALSE);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_channel_error (GstWebRTCDataChannel * channel, GError * error,
+    Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  g_mutex_lock (&self->lock);
+  ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
+          "data channel error on substream %u: %s", ss->id,
+          error ? error->message : "unknown"), FALSE);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Outbound channel open: send header + first proposal as one frame. */
+static void
+on_channel_open (GstWebRTCDataChannel * channel, Substream * ss)
+{
+  GstLibp2pWebrtcBin *self = ss->self;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GBytes) frame = NULL;
+  g_autoptr (GError) err = NULL;
+  gint id = -1;
+
+  g_object_get (channel, "id", &id, NULL);
+  g_mutex_lock (&self->lock);
+  if (ss->state != SS_OPENING) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  ss->channel_id = id;
+  ss->state = SS_NEGOTIATING;
+  lp2p_mss_start (ss->mss, out);
+  frame = lp2p_frame_encode (LP2P_FLAG_NONE, out->data, out->len);
+  g_mutex_lock (&ss->send_lock);
+  g_mutex_unlock (&self->lock);
+  if (!ss_send_frame_unlocked (ss, frame, &err)) {
+    g_mutex_unlock (&ss->send_lock);
+    g_mutex_lock (&self->lock);
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
+            "could not send the proposal of substream %u: %s", ss->id,
+            err->message), FALSE);
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  g_mutex_unlock (&ss->send_lock);
+  GST_DEBUG_OBJECT (self, "channel %d: proposed %s", id, ss->protocol);
+  g_mutex_lock (&self->lock);
+  ss->neg_sent = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+ss_attach_channel_locked (Substream * ss, GstWebRTCDataChannel * channel)
+{
+  ss->channel = g_object_ref (channel);
+  g_object_set (channel, "buffered-amount-low-threshold",
+      ss->self->send_high_water / 2, NULL);
+  ss->sig_data = g_signal_connect_data (channel, "on-message-data",
+      G_CALLBACK (on_message_data), ss_ref (ss),
+      (GClosureNotify) ss_unref, 0);
+  ss->sig_close = g_signal_connect_data (channel, "on-close",
+      G_CALLBACK (on_channel_close), ss_ref (ss),
+      (GClosureNotify) ss_unref, 0);
+  ss->sig_error = g_signal_connect_data (channel, "on-error",
+      G_CALLBACK (on_channel_error), ss_ref (ss),
+      (GClosureNotify) ss_unref, 0);
+  ss->sig_low = g_signal_connect_data (channel, "on-buffered-amount-low",
+      G_CALLBACK (on_buffered_amount_low), ss_ref (ss),
+      (GClosureNotify) ss_unref, 0);
+  if (ss->outbound)
+    ss->sig_open = g_signal_connect_data (channel, "on-open",
+        G_CALLBACK (on_channel_open), ss_ref (ss),
+        (GClosureNotify) ss_unref, 0);
+}
+
+/* Disconnects and closes @ss's channel.  Not under self->lock: closing
+ * may call into webrtcbin. */
+static void
+ss_detach_channel (Substream * ss)
+{
+  GstWebRTCDataChannel *channel;
+
+  g_mutex_lock (&ss->send_lock);
+  channel = ss->channel;
+  ss->channel = NULL;
+  g_mutex_unlock (&ss->send_lock);
+  if (channel == NULL)
+    return;
+  g_signal_handler_disconnect (channel, ss->sig_data);
+  g_signal_handler_disconnect (channel, ss->sig_close);
+  g_signal_handler_disconnect (channel, ss->sig_error);
+  g_signal_handler_disconnect (channel, ss->sig_low);
+  if (ss->sig_open)
+    g_signal_handler_disconnect (channel, ss->sig_open);
+  gst_webrtc_data_channel_close (channel);
+  g_object_unref (channel);
+}
+
+/* ---- timers ---- */
+
+static gboolean
+ss_timer_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  TimerData *td = user_data;
+  Substream *ss = td->ss;
+  GstLibp2pWebrtcBin *self = td->self;
+  g_autoptr (GPtrArray) to_send =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_mutex_lock (&self->lock);
+  if (ss->timer != id) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  gst_clock_id_unref (ss->timer);
+  ss->timer = NULL;
+  if (ss->state == SS_OPEN) {
+    Lp2pSubstreamActions act;
+
+    /* @time is when the timer was due, never before the core's deadline */
+    lp2p_substream_on_timeout (&ss->hc, MAX (now_us (),
+            (gint64) (time / GST_USECOND)), &act);
+    ss_handle_actions_locked (ss, &act, to_send);
+  } else if (ss->state != SS_DONE) {
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_TIMEOUT,
+            "substream %u (%s) not negotiated within %" GST_TIME_FORMAT,
+            ss->id, ss->protocol ? ss->protocol : "inbound",
+            GST_TIME_ARGS (self->negotiation_timeout)),
+        ss->state == SS_NEGOTIATING);
+  }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* ---- opening ---- */
+
+static void
+ss_create_channel (GstLibp2pWebrtcBin * self, Substream * ss)
+{
+  GstWebRTCDataChannel *channel = NULL;
+  GstStructure *opts;
+  GstElement *webrtc;
+
+  g_mutex_lock (&self->lock);
+  if (ss->state != SS_WAIT_CONNECT || self->webrtcbin == NULL) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  webrtc = gst_object_ref (self->webrtcbin);
+  g_mutex_unlock (&self->lock);
+
+  /* Ordered (a byte stream on top); the label is unused by libp2p. */
+  opts = gst_structure_new ("application/data-channel", "ordered",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (webrtc, "create-data-channel", "", opts, &channel);
+  gst_structure_free (opts);
+  gst_object_unref (webrtc);
+
+  g_mutex_lock (&self->lock);
+  if (channel == NULL) {
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+            "webrtcbin refused to create a data channel for substream %u",
+            ss->id), FALSE);
+  } else if (ss->state != SS_WAIT_CONNECT) {
+    g_mutex_unlock (&self->lock);
+    gst_webrtc_data_channel_close (channel);
+    g_object_unref (channel);
+    return;
+  } else {
+    ss_attach_channel_locked (ss, channel);
+    ss->state = SS_OPENING;
+    GST_DEBUG_OBJECT (self, "substream %u: channel created for %s", ss->id,
+        ss->protocol);
+  }
+  g_mutex_unlock (&self->lock);
+  g_clear_object (&channel);
+}
+
+/* Creates an outbound substream proposing @proposals; key/n reserved at
+ * once for a single proposal (@n from a requested pad, or -1).  Returns a
+ * new reference, or NULL with @error for bad arguments. */
+static Substream *
+open_outbound_locked (GstLibp2pWebrtcBin * self, const gchar * const *proposals,
+    gint n, GError ** error)
+{
+  g_autoptr (GError) err = NULL;
+  Lp2pMss *mss;
+  Substream *ss;
+  gboolean lazy = self->lazy && proposals[0] && proposals[1] == NULL;
+
+  mss = lp2p_mss_dialer_new (proposals, lazy, &err);
+  if (mss == NULL) {
+    g_set_error (error, GST_LIBP2P_ERROR, GST_LIBP2P_ERROR_INVALID_ARGUMENT,
+        "%s", err->message);
+    return NULL;
+  }
+  ss = ss_new_locked (self, TRUE);
+  ss->mss = mss;
+  ss->proposals = g_strdupv ((gchar **) proposals);
+  ss->protocol = g_strdup (proposals[0]);
+  ss->state = SS_WAIT_CONNECT;
+  if (proposals[1] == NULL)
+    ss_assign_key_locked (ss, proposals[0], n);
+  ss_arm_timer_locked (ss, self->negotiation_timeout);
+  if (self->connected)
+    schedule_locked (self, JOB_CREATE_CHANNEL, ss);
+  return ss_ref (ss);
+}
+
+static guint
+gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
+    const gchar * protocol, const gchar * const *fallbacks)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new ();
+  g_autoptr (GError) err = NULL;
+  Substream *ss;
+  guint i, id;
+
+  g_ptr_array_add (list, (gpointer) protocol);
+  for (i = 0; fallbacks && fallbacks[i]; i++)
+    g_ptr_array_add (list, (gpointer) fallbacks[i]);
+  g_ptr_array_add (list, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (!self->running || !self->connected) {
+    /* Reported at once (DESIGN.md: opening on a connection that is not
+     * connected fails at once). */
+    id = ++self->next_id;
+    self->stat_failed++;
+    g_mutex_unlock (&self->lock);
+    err = error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+        "cannot open %s: the connection is not established",
+        protocol ? protocol : "(null)");
+    GST_INFO_OBJECT (self, "%s", err->message);
+    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, id, protocol,
+        err);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("libp2p-substream-failed", "id", G_TYPE_UINT,
+                id, "protocol", G_TYPE_STRING, protocol, "error",
+                G_TYPE_ERROR, err, NULL)));
+    return id;
+  }
+  ss = protocol ? open_outbound_locked (self,
+      (const gchar * const *) list->pdata, -1, &err) : NULL;
+  if (ss == NULL) {
+    id = ++self->next_id;
+    self->stat_failed++;
+    g_mutex_unlock (&self->lock);
+    if (err == NULL)
+      err = error_new (GST_LIBP2P_ERROR_INVALID_ARGUMENT, "no protocol given");
+    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, id, protocol,
+        err);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("libp2p-substream-failed", "id", G_TYPE_UINT,
+                id, "protocol", G_TYPE_STRING, protocol, "error",
+                G_TYPE_ERROR, err, NULL)));
+    return id;
+  }
+  id = ss->id;
+  g_mutex_unlock (&self->lock);
+  ss_unref (ss);
+  return id;
+}
+
+/* ---- inbound ---- */
+
+static void
+on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * channel,
+    GstLibp2pWebrtcBin * self)
+{
+  gint id = -1;
+  gboolean negotiated = FALSE;
+  Substream *ss;
+
+  g_object_get (channel, "id", &id, "negotiated", &negotiated, NULL);
+  g_mutex_lock (&self->lock);
+  if (!self->running || id == RESERVED_CHANNEL_ID || negotiated) {
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (self, "ignoring data channel %d", id);
+    return;
+  }
+  ss = ss_new_locked (self, FALSE);
+  ss->channel_id = id;
+  ss->mss = lp2p_mss_listener_new ((const gchar * const *) self->protocols,
+      accept_cb, ss);
+  ss->state = SS_NEGOTIATING;
+  ss_attach_channel_locked (ss, channel);
+  ss_arm_timer_locked (ss, self->negotiation_timeout);
+  GST_DEBUG_OBJECT (self, "channel %d: inbound substream %u", id, ss->id);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_connection_state (GstElement * webrtc, GParamSpec * pspec,
+    GstLibp2pWebrtcBin * self)
+{
+  GstWebRTCPeerConnectionState state;
+  GHashTableIter it;
+  gpointer v;
+
+  g_object_get (webrtc, "connection-state", &state, NULL);
+  GST_DEBUG_OBJECT (self, "connection state %d", state);
+  g_mutex_lock (&self->lock);
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED &&
+      !self->connected) {
+    self->connected = TRUE;
+    g_hash_table_iter_init (&it, self->substreams);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+      if (((Substream *) v)->state == SS_WAIT_CONNECT)
+        schedule_locked (self, JOB_CREATE_CHANNEL, v);
+  } else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ||
+      state == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED) {
+    self->connected = FALSE;
+    g_hash_table_iter_init (&it, self->substreams);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+      ss_end_locked (v, error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+              "the connection %s", state ==
+              GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ? "failed" : "closed"),
+          FALSE);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---- src pads ---- */
+
+static void
+src_loop (GstPad * pad)
+{
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+  Substream *ss = lpad->substream;
+  GstLibp2pWebrtcBin *self = ss->self;
+  gpointer item;
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->lock);
+  while (g_queue_is_empty (&ss->queue) && !ss->src_flushing)
+    g_cond_wait (&ss->src_cond, &self->lock);
+  if (ss->src_flushing) {
+    g_mutex_unlock (&self->lock);
+    gst_pad_pause_task (pad);
+    return;
+  }
+  item = g_queue_pop_head (&ss->queue);
+  if (item != EOS_MARKER)
+    ss->queued_bytes -= gst_buffer_get_size (item);
+  g_mutex_unlock (&self->lock);
+
+  if (item == EOS_MARKER) {
+    gboolean write_open;
+
+    gst_pad_push_event (pad, gst_event_new_eos ());
+    g_mutex_lock (&self->lock);
+    ss->src_done = TRUE;
+    /* Nobody writes on this substream: finish our half too. */
+    write_open = ss->state == SS_OPEN && ss->sinkpad == NULL &&
+        lp2p_substream_can_write (&ss->hc);
+    if (write_open) {
+      Lp2pSubstreamActions act;
+
+      lp2p_substream_close_write (&ss->hc, now_us (), &act);
+      ss_arm_timer_locked (ss, self->fin_ack_timeout);
+      g_mutex_lock (&ss->send_lock);
+      g_mutex_unlock (&self->lock);
+      {
+        g_autoptr (GBytes) fin = lp2p_frame_encode (act.send_flag, NULL, 0);
+        g_autoptr (GError) err = NULL;
+
+        ss_send_frame_unlocked (ss, fin, &err);
+      }
+      g_mutex_unlock (&ss->send_lock);
+      g_mutex_lock (&self->lock);
+    }
+    ss_maybe_remove_locked (ss);
+    g_mutex_unlock (&self->lock);
+    gst_pad_pause_task (pad);
+    return;
+  }
+
+  ret = gst_pad_push (pad, item);
+  if (ret == GST_FLOW_OK || ret == GST_FLOW_NOT_LINKED)
+    return;
+  if (ret == GST_FLOW_FLUSHING) {
+    gst_pad_pause_task (pad);
+    return;
+  }
+  g_mutex_lock (&self->lock);
+  if (ss->state == SS_OPEN) {
+    if (ret == GST_FLOW_EOS) {
+      Lp2pSubstreamActions act;
+
+      /* Downstream wants no more: tell the remote to stop sending. */
+      lp2p_substream_stop_reading (&ss->hc, &act);
+      g_mutex_unlock (&self->lock);
+      ss_send_flag (ss, act.send_flag);
+      g_mutex_lock (&self->lock);
+      if (act.close_channel)
+        ss_end_locked (ss, NULL, FALSE);
+    } else {
+      ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
+              "downstream of substream %u failed: %s", ss->id,
+              gst_flow_get_name (ret)), TRUE);
+    }
+  }
+  ss->src_done = TRUE;
+  ss_maybe_remove_locked (ss);
+  g_mutex_unlock (&self->lock);
+  gst_pad_pause_task (pad);
+}
+
+static gboolean
+src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+  Substream *ss = lpad->substream;
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  ss->src_flushing = !active;
+  g_cond_broadcast (&ss->src_cond);
+  g_mutex_unlock (&self->lock);
+  if (!active)
+    return gst_pad_stop_task (pad);
+  return TRUE;
+}
+
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEQUENTIAL, 1, -1, 0);
+    gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+    return TRUE;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* ---- sink pads ---- */
+
+/* Waits until @ss may carry data or has ended.  Returns GST_FLOW_OK when
+ * writable.  Called with self->lock. */
+static GstFlowReturn
+sink_wait_writable_locked (GstLibp2pWebrtcBin * self, GstPad * pad,
+    Substream * ss)
+{
+  for (;;) {
+    if (GST_PAD_IS_FLUSHING (pad))
+      return GST_FLOW_FLUSHING;
+    if (ss->state == SS_OPEN)
+      return lp2p_substream_can_write (&ss->hc) ? GST_FLOW_OK : GST_FLOW_EOS;
+    if (ss->state == SS_NEGOTIATING && ss->neg_sent &&
+        lp2p_mss_is_writable (ss->mss))
+      return GST_FLOW_OK;
+    if (ss->state == SS_DONE)
+      return ss->was_open ? GST_FLOW_EOS : GST_FLOW_ERROR;
+    /* bounded: the negotiation timer ends the substream */
+    g_cond_wait (&self->cond, &self->lock);
+  }
+}
+
+/* The substream of a sink pad, waiting while the pad is not bound yet.
+ * Returns a reference, or NULL when flushing. */
+static Substream *
+sink_get_substream_locked (GstLibp2pWebrtcBin * self, GstPad * pad)
+{
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+
+  while (lpad->substream == NULL && !GST_PAD_IS_FLUSHING (pad))
+    g_cond_wait (&self->cond, &self->lock);
+  return lpad->substream ? ss_ref (lpad->substream) : NULL;
+}
+
+static GstFlowReturn
+sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (parent);
+  Substream *ss;
+  GstFlowReturn ret;
+  GstMapInfo map;
+  gsize chunk, off = 0;
+
+  g_mutex_lock (&self->lock);
+  ss = sink_get_substream_locked (self, pad);
+  if (ss == NULL) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  ret = sink_wait_writable_locked (self, pad, ss);
+  chunk = lp2p_frame_max_payload (self->max_frame_size);
+  g_mutex_unlock (&self->lock);
+  if (ret != GST_FLOW_OK) {
+    if (ret == GST_FLOW_ERROR)
+      GST_INFO_OBJECT (pad, "substream %u failed: %s", ss->id,
+          ss->error ? ss->error->message : "unknown");
+    ss_unref (ss);
+    gst_buffer_unref (buf);
+    return ret;
+  }
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    ss_unref (ss);
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
+  while (off < map.size && ret == GST_FLOW_OK) {
+    gsize n = MIN (chunk, map.size - off);
+    g_autoptr (GBytes) frame = lp2p_frame_encode (LP2P_FLAG_NONE,
+        map.data + off, n);
+    g_autoptr (GError) err = NULL;
+    guint64 amount = 0;
+
+    /* Backpressure: wait while the channel holds too much. */
+    for (;;) {
+      GstWebRTCDataChannel *ch = NULL;
+
+      g_mutex_lock (&ss->send_lock);
+      if (ss->channel)
+        ch = g_object_ref (ss->channel);
+      g_mutex_unlock (&ss->send_lock);
+      if (ch) {
+        g_object_get (ch, "buffered-amount", &amount, NULL);
+        g_object_unref (ch);
+      }
+      g_mutex_lock (&self->lock);
+      ret = sink_wait_writable_locked (self, pad, ss);
+      if (ret != GST_FLOW_OK || ch == NULL || amount <= self->send_high_water) {
+        g_mutex_unlock (&self->lock);
+        break;
+      }
+      g_cond_wait_until (&self->cond, &self->lock,
+          g_get_monotonic_time () + BACKPRESSURE_POLL);
+      g_mutex_unlock (&self->lock);
+    }
+    if (ret != GST_FLOW_OK)
+      break;
+    g_mutex_lock (&ss->send_lock);
+    if (!ss_send_frame_unlocked (ss, frame, &err)) {
+      g_mutex_unlock (&ss->send_lock);
+      GST_INFO_OBJECT (pad, "send failed: %s", err->message);
+      g_mutex_lock (&self->lock);
+      ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
+              "sending on substream %u failed: %s", ss->id, err->message),
+          FALSE);
+      g_mutex_unlock (&self->lock);
+      ret = GST_FLOW_ERROR;
+      break;
+    }
+    g_mutex_unlock (&ss->send_lock);
+    off += n;
+    g_mutex_lock (&self->lock);
+    ss->bytes_out += n;
+    self->stat_bytes_out += n;
+    g_mutex_unlock (&self->lock);
+  }
+  gst_buffer_unmap (buf, &map);
+  gst_buffer_unref (buf);
+  ss_unref (ss);
+  return ret;
+}
+
+/* EOS or release: our write half is done: FIN, then FIN_ACK awaited. */
+static void
+sink_finish_write (GstLibp2pWebrtcBin * self, GstPad * pad, Substream * ss)
+{
+  Lp2pSubstreamActions act;
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->lock);
+  ret = sink_wait_writable_locked (self, pad, ss);
+  if (ret != GST_FLOW_OK) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  if (ss->state == SS_NEGOTIATING) {
+    /* Lazy dial: FIN must follow the negotiation, wait for its end. */
+    while (ss->state == SS_NEGOTIATING && !GST_PAD_IS_FLUSHING (pad))
+      g_cond_wait (&self->cond, &self->lock);
+    if (ss->state != SS_OPEN) {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  }
+  lp2p_substream_close_write (&ss->hc, now_us (), &act);
+  if (act.send_flag == LP2P_FLAG_NONE) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  ss_arm_timer_locked (ss, self->fin_ack_timeout);
+  g_mutex_lock (&ss->send_lock);
+  g_mutex_unlock (&self->lock);
+  {
+    g_autoptr (GBytes) fin = lp2p_frame_encode (act.send_flag, NULL, 0);
+    g_autoptr (GError) err = NULL;
+
+    if (!ss_send_frame_unlocked (ss, fin, &err))
+      GST_DEBUG_OBJECT (pad, "FIN not sent: %s", err->message);
+  }
+  g_mutex_unlock (&ss->send_lock);
+  GST_DEBUG_OBJECT (pad, "FIN sent on substream %u", ss->id);
+}
+
+static gboolean
+sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:{
+      Substream *ss;
+
+      g_mutex_lock (&self->lock);
+      ss = sink_get_substream_locked (self, pad);
+      g_mutex_unlock (&self->lock);
+      if (ss) {
+        sink_finish_write (self, pad, ss);
+        ss_unref (ss);
+      }
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_CAPS:
+    case GST_EVENT_SEGMENT:
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      /* A byte stream: nothing of these crosses to the remote. */
+      gst_event_unref (event);
+      return TRUE;
+    default:
+      return gst_pad_event_default (pad, parent, event);
+  }
+}
+
+static gboolean
+sink_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (parent);
+
+  if (!active) {
+    /* Wake a chain waiting for the negotiation or for buffer room. */
+    g_mutex_lock (&self->lock);
+    g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
+  }
+  return mode == GST_PAD_MODE_PUSH;
+}
+
+/* Parses "sink_<key>_<n>". */
+static gboolean
+parse_sink_name (const gchar * name, gchar ** key, gint * n)
+{
+  const gchar *us;
+  gchar *end;
+  guint64 v;
+
+  if (name == NULL || !g_str_has_prefix (name, "sink_"))
+    return FALSE;
+  us = strrchr (name, '_');
+  if (us == NULL || us < name + 5 || us[1] == 0)
+    return FALSE;
+  v = g_ascii_strtoull (us + 1, &end, 10);
+  if (*end != 0 || v > G_MAXINT16)
+    return FALSE;
+  *key = g_strndup (name + 5, us - (name + 5));
+  if (!key_is_valid (*key)) {
+    g_clear_pointer (key, g_free);
+    return FALSE;
+  }
+  *n = (gint) v;
+  return TRUE;
+}
+
+static void
+pad_set_from_substream_locked (GstLibp2pPad * lpad, Substream * ss)
+{
+  lpad->substream = ss;
+  gst_libp2p_pad_set_info (lpad, ss->protocol, ss->outbound ?
+      GST_LIBP2P_DIRECTION_OUTBOUND : GST_LIBP2P_DIRECTION_INBOUND,
+      ss->channel_id, ss->id);
+}
+
+static GstPad *
+gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
+    GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
+  g_autofree gchar *key = NULL;
+  GstLibp2pPad *lpad;
+  Substream *ss;
+  gint n;
+
+  if (!parse_sink_name (name, &key, &n)) {
+    GST_WARNING_OBJECT (self, "request pads are named sink_<key>_<n>, "
+        "e.g. sink_echo-1-0-0_0; '%s' is not", name ? name : "(null)");
+    return NULL;
+  }
+
+  lpad = g_object_new (GST_TYPE_LIBP2P_PAD, "name", name, "direction",
+      GST_PAD_SINK, "template", templ, NULL);
+  gst_pad_set_chain_function (GST_PAD (lpad), sink_chain);
+  gst_pad_set_event_function (GST_PAD (lpad), sink_event);
+  gst_pad_set_activatemode_function (GST_PAD (lpad), sink_activate_mode);
+
+  g_mutex_lock (&self->lock);
+  ss = find_substream_locked (self, key, n);
+  if (ss && ss->sinkpad) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "%s is already requested", name);
+    gst_object_unref (lpad);
+    return NULL;
+  }
+  if (ss == NULL && !key_n_reserved_locked (self, key, n) &&
+      self->dial_on_request) {
+    const gchar *proto = NULL;
+    const gchar *list[2] = { NULL, NULL };
+    guint i;
+
+    for (i = 0; self->protocols && self->protocols[i]; i++) {
+      g_autofree gchar *k = protocol_key (self->protocols[i]);
+
+      if (g_str_equal (k, key))
+        proto = self->protocols[i];
+    }
+    if (proto == NULL) {
+      g_mutex_unlock (&self->lock);
+      GST_WARNING_OBJECT (self, "no protocol in 'protocols' has the key "
+          "'%s' of pad %s", key, name);
+      gst_object_unref (lpad);
+      return NULL;
+    }
+    list[0] = proto;
+    ss = open_outbound_locked (self, list, n, NULL);
+    if (ss)
+      ss_unref (ss);            /* the table keeps it */
+  }
+  if (ss) {
+    pad_set_from_substream_locked (lpad, ss);
+    ss->sinkpad = GST_PAD (lpad);
+  } else {
+    self->waiting_pads = g_list_prepend (self->waiting_pads, lpad);
+  }
+  g_mutex_unlock (&self->lock);
+
+  gst_element_add_pad (element, GST_PAD (lpad));
+  return GST_PAD (lpad);
+}
+
+static void
+gst_libp2p_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+  Substream *ss = NULL;
+
+  g_mutex_lock (&self->lock);
+  self->waiting_pads = g_list_remove (self->waiting_pads, pad);
+  if (lpad->substream) {
+    ss = ss_ref (lpad->substream);
+    if (ss->sinkpad == pad)
+      ss->sinkpad = NULL;
+  }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  if (ss) {
+    g_mutex_lock (&self->lock);
+    if (ss->state == SS_OPEN && lp2p_substream_can_write (&ss->hc)) {
+      Lp2pSubstreamActions act;
+
+      /* the writer is gone: FIN */
+      lp2p_substream_close_write (&ss->hc, now_us (), &act);
+      ss_arm_timer_locked (ss, self->fin_ack_timeout);
+      g_mutex_unlock (&self->lock);
+      ss_send_flag (ss, act.send_flag);
+    } else {
+      g_mutex_unlock (&self->lock);
+    }
+    ss_unref (ss);
+  }
+  gst_element_remove_pad (element, pad);
+}
+
+/* ---- worker jobs ---- */
+
+static void
+post_substream_message (GstLibp2pWebrtcBin * self, const gchar * name,
+    Substream * ss, const GError * error)
+{
+  GstStructure *s = gst_structure_new (name, "id", G_TYPE_UINT, ss->id,
+      "protocol", G_TYPE_STRING, ss->protocol, "direction", G_TYPE_STRING,
+      ss->outbound ? "outbound" : "inbound", "channel-id", G_TYPE_INT,
+      ss->channel_id, NULL);
+
+  if (ss->srcpad)
+    gst_structure_set (s, "src-pad", G_TYPE_STRING, GST_PAD_NAME (ss->srcpad),
+        NULL);
+  if (error)
+    gst_structure_set (s, "error", G_TYPE_ERROR, error, NULL);
+  gst_structure_set (s, "bytes-in", G_TYPE_UINT64, ss->bytes_in, "bytes-out",
+      G_TYPE_UINT64, ss->bytes_out, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static void
+job_expose (GstLibp2pWebrtcBin * self, Substream * ss)
+{
+  GstPadTemplate *templ;
+  GstLibp2pPad *lpad;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *stream_id = NULL;
+  GstCaps *caps;
+  GList *l;
+
+  g_mutex_lock (&self->lock);
+  if (!self->running) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  name = g_strdup_printf ("src_%s_%d", ss->key, ss->n);
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      "src_%s");
+  lpad = g_object_new (GST_TYPE_LIBP2P_PAD, "name", name, "direction",
+      GST_PAD_SRC, "template", templ, NULL);
+  pad_set_from_substream_locked (lpad, ss);
+  gst_pad_set_activatemode_function (GST_PAD (lpad), src_activate_mode);
+  gst_pad_set_query_function (GST_PAD (lpad), src_query);
+  gst_pad_use_fixed_caps (GST_PAD (lpad));
+  ss->srcpad = GST_PAD (lpad);
+
+  /* Bind a requested sink pad waiting for this substream. */
+  if (ss->sinkpad == NULL) {
+    g_autofree gchar *want = g_strdup_printf ("sink_%s_%d", ss->key, ss->n);
+
+    for (l = self->waiting_pads; l; l = l->next) {
+      if (g_str_equal (GST_PAD_NAME (l->data), want)) {
+        ss->sinkpad = l->data;
+        self->waiting_pads = g_list_delete_link (self->waiting_pads, l);
+        break;
+      }
+    }
+  }
+  if (ss->sinkpad)
+    pad_set_from_substream_locked (GST_LIBP2P_PAD (ss->sinkpad), ss);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  gst_pad_set_active (GST_PAD (lpad), TRUE);
+  stream_id = gst_pad_create_stream_id_printf (GST_PAD (lpad),
+      GST_ELEMENT (self), "%u", ss->id);
+  gst_pad_push_event (GST_PAD (lpad), gst_event_new_stream_start (stream_id));
+  caps = gst_caps_new_simple ("application/x-libp2p-stream", "protocol",
+      G_TYPE_STRING, ss->protocol, NULL);
+  gst_pad_push_event (GST_PAD (lpad), gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  {
+    GstSegment seg;
+
+    gst_segment_init (&seg, GST_FORMAT_BYTES);
+    gst_pad_push_event (GST_PAD (lpad), gst_event_new_segment (&seg));
+  }
+  /* pad-added handlers link the pad (gst-launch does so); the task starts
+   * once they returned, so the first buffer finds the link. */
+  gst_element_add_pad (GST_ELEMENT (self), GST_PAD (lpad));
+  g_signal_emit (self, signals[SIGNAL_SUBSTREAM_OPENED], 0, ss->id,
+      ss->protocol, lpad);
+  post_substream_message (self, "libp2p-substream-opened", ss, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (!ss->src_flushing) {
+    ss->src_started = TRUE;
+    gst_pad_start_task (GST_PAD (lpad), (GstTaskFunction) src_loop, lpad,
+        NULL);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+job_end (GstLibp2pWebrtcBin * self, Substream * ss)
+{
+  if (ss->send_reset) {
+    ss_send_flag (ss, LP2P_FLAG_RESET_STREAM);
+  }
+  ss_detach_channel (ss);
+
+  g_mutex_lock (&self->lock);
+  if (!ss->was_open)
+    self->stat_failed++;
+  g_mutex_unlock (&self->lock);
+
+  if (ss->was_open) {
+    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
+        ss->protocol, ss->error);
+    post_substream_message (self, "libp2p-substream-closed", ss, ss->error);
+  } else {
+    GST_INFO_OBJECT (self, "substream %u failed: %s", ss->id,
+        ss->error->message);
+    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, ss->id,
+        ss->protocol, ss->error);
+    post_substream_message (self, "libp2p-substream-failed", ss, ss->error);
+  }
+
+  g_mutex_lock (&self->lock);
+  ss->ended = TRUE;
+  g_cond_broadcast (&self->cond);
+  ss_maybe_remove_locked (ss);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+job_remove (GstLibp2pWebrtcBin * self, Substream * ss)
+{
+  GstPad *src, *sink;
+
+  g_mutex_lock (&self->lock);
+  src = ss->srcpad;
+  sink = ss->sinkpad;
+  ss->srcpad = NULL;
+  ss->sinkpad = NULL;
+  if (sink)
+    GST_LIBP2P_PAD (sink)->substream = NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (src) {
+    gst_pad_set_active (src, FALSE);
+    gst_element_remove_pad (GST_ELEMENT (self), src);
+  }
+  if (sink) {
+    /* The upstream of a removed pad gets NOT_LINKED, never a hang. */
+    gst_element_remove_pad (GST_ELEMENT (self), sink);
+  }
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_lookup (self->substreams, GUINT_TO_POINTER (ss->id)) ==
+      ss)
+    g_hash_table_remove (self->substreams, GUINT_TO_POINTER (ss->id));
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+worker_func (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  GstLibp2pWebrtcBin *self = user_data;
+
+  switch (job->type) {
+    case JOB_CREATE_CHANNEL:
+      ss_create_channel (self, job->ss);
+      break;
+    case JOB_EXPOSE:
+      job_expose (self, job->ss);
+      break;
+    case JOB_END:
+      job_end (self, job->ss);
+      break;
+    case JOB_REMOVE:
+      job_remove (self, job->ss);
+      break;
+  }
+  ss_unref (job->ss);
+  g_free (job);
+}
+
+/* ---- webrtcbin ---- */
+
+static void
+set_webrtcbin (GstLibp2pWebrtcBin * self, GstElement * webrtc,
+    gboolean internal)
+{
+  if (self->webrtcbin) {
+    g_signal_handler_disconnect (self->webrtcbin, self->sig_data_channel);
+    g_signal_handler_disconnect (self->webrtcbin, self->sig_conn_state);
+    gst_bin_remove (GST_BIN (self), self->webrtcbin);
+    gst_object_unref (self->webrtcbin);
+    self->webrtcbin = NULL;
+  }
+  if (webrtc == NULL)
+    return;
+  self->webrtcbin = gst_object_ref (webrtc);
+  self->webrtcbin_internal = internal;
+  gst_bin_add (GST_BIN (self), webrtc);
+  /* webrtcbin holds sinks that never see EOS: the pipeline must not wait
+   * for EOS from this bin (its src pads end their streams themselves). */
+  GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
+  self->sig_data_channel = g_signal_connect (webrtc, "on-data-channel",
+      G_CALLBACK (on_data_channel), self);
+  self->sig_conn_state = g_signal_connect (webrtc,
+      "notify::connection-state", G_CALLBACK (on_connection_state), self);
+}
+
+static GstStructure *
+make_stats (GstLibp2pWebrtcBin * self)
+{
+  GHashTableIter it;
+  gpointer v;
+  guint active = 0;
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&it, self->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    active += ((Substream *) v)->state == SS_OPEN;
+  s = gst_structure_new ("application/x-libp2p-stats",
+      "substreams-opened", G_TYPE_UINT64, self->stat_opened,
+      "substreams-failed", G_TYPE_UINT64, self->stat_failed,
+      "substreams-active", G_TYPE_UINT, active,
+      "bytes-in", G_TYPE_UINT64, self->stat_bytes_in,
+      "bytes-out", G_TYPE_UINT64, self->stat_bytes_out, NULL);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+/* Validates a protocols list: each id valid, keys distinct. */
+static gchar *
+check_protocols (gchar ** protos)
+{
+  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+  guint i;
+
+  for (i = 0; protos && protos[i]; i++) {
+    g_autoptr (GError) err = NULL;
+    gchar *key;
+
+    if (!lp2p_mss_protocol_validate (protos[i], -1, &err))
+      return g_strdup_printf ("protocols: %s", err->message);
+    key = protocol_key (protos[i]);
+    if (g_hash_table_contains (keys, key)) {
+      gchar *msg = g_strdup_printf ("protocols: '%s' has the pad key '%s' "
+          "of an earlier protocol: pad names would collide", protos[i], key);
+      g_free (key);
+      return msg;
+    }
+    g_hash_table_add (keys, key);
+  }
+  return NULL;
+}
+
+/* ---- GObject ---- */
+
+static void
+gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  switch (prop_id) {
+    case PROP_WEBRTCBIN:{
+      GstElement *w = g_value_get_object (value);
+
+      if (GST_STATE (self) != GST_STATE_NULL) {
+        g_warning ("libp2pwebrtcbin: the webrtcbin can only be set in NULL");
+        break;
+      }
+      if (w && GST_OBJECT_PARENT (w) != NULL) {
+        g_warning ("libp2pwebrtcbin: the webrtcbin must not have a parent");
+        break;
+      }
+      if (w == NULL) {
+        w = gst_element_factory_make ("webrtcbin", "webrtcbin");
+        set_webrtcbin (self, w, TRUE);
+      } else {
+        set_webrtcbin (self, w, FALSE);
+      }
+      break;
+    }
+    case PROP_PROTOCOLS:{
+      gchar **p = g_value_get_boxed (value);
+      g_autofree gchar *err = check_protocols (p);
+
+      g_mutex_lock (&self->lock);
+      g_clear_pointer (&self->config_error, g_free);
+      if (err) {
+        GST_ERROR_OBJECT (self, "%s", err);
+        self->config_error = g_steal_pointer (&err);
+      } else {
+        g_strfreev (self->protocols);
+        self->protocols = g_strdupv (p);
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    case PROP_NEGOTIATION_TIMEOUT:
+      self->negotiation_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_FIN_ACK_TIMEOUT:
+      self->fin_ack_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      self->max_frame_size = g_value_get_uint (value);
+      break;
+    case PROP_LAZY:
+      self->lazy = g_value_get_boolean (value);
+      break;
+    case PROP_DIAL_ON_REQUEST:
+      self->dial_on_request = g_value_get_boolean (value);
+      break;
+    case PROP_SEND_HIGH_WATER:
+      self->send_high_water = g_value_get_uint64 (value);
+      break;
+    case PROP_RECEIVE_QUEUE_SIZE:
+      self->receive_queue_size = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  switch (prop_id) {
+    case PROP_WEBRTCBIN:
+      g_value_set_object (value, self->webrtcbin);
+      break;
+    case PROP_PROTOCOLS:
+      g_mutex_lock (&self->lock);
+      g_value_set_boxed (value, self->protocols);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_NEGOTIATION_TIMEOUT:
+      g_value_set_uint64 (value, self->negotiation_timeout);
+      break;
+    case PROP_FIN_ACK_TIMEOUT:
+      g_value_set_uint64 (value, self->fin_ack_timeout);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      g_value_set_uint (value, self->max_frame_size);
+      break;
+    case PROP_LAZY:
+      g_value_set_boolean (value, self->lazy);
+      break;
+    case PROP_DIAL_ON_REQUEST:
+      g_value_set_boolean (value, self->dial_on_request);
+      break;
+    case PROP_SEND_HIGH_WATER:
+      g_value_set_uint64 (value, self->send_high_water);
+      break;
+    case PROP_RECEIVE_QUEUE_SIZE:
+      g_value_set_uint (value, self->receive_queue_size);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, make_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static gboolean
+start (GstLibp2pWebrtcBin * self)
+{
+  GstStructure *opts;
+  GstWebRTCDataChannel *ch0 = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->config_error) {
+    gchar *msg = g_strdup (self->config_error);
+
+    g_mutex_unlock (&self->lock);
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", msg), (NULL));
+    g_free (msg);
+    return FALSE;
+  }
+  self->running = TRUE;
+  self->connected = FALSE;
+  self->worker = g_thread_pool_new (worker_func, self, 1, FALSE, NULL);
+  g_mutex_unlock (&self->lock);
+
+  /* Channel 0, negotiated on both sides: it puts SCTP in the offer and
+   * keeps id 0 for WebRTC-direct's Noise handshake; never a substream. */
+  opts = gst_structure_new ("application/data-channel", "negotiated",
+      G_TYPE_BOOLEAN, TRUE, "id", G_TYPE_INT, RESERVED_CHANNEL_ID, "ordered",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (self->webrtcbin, "create-data-channel", "", opts,
+      &ch0);
+  gst_structure_free (opts);
+  if (ch0 == NULL) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("webrtcbin refused the reserved data channel 0"), (NULL));
+    return FALSE;
+  }
+  self->channel0 = ch0;
+  return TRUE;
+}
+
+static void
+stop (GstLibp2pWebrtcBin * self)
+{
+  GThreadPool *pool;
+  GList *all, *l;
+
+  g_mutex_lock (&self->lock);
+  self->running = FALSE;
+  self->connected = FALSE;
+  pool = self->worker;
+  self->worker = NULL;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  /* Jobs already queued run to their end. */
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+
+  g_mutex_lock (&self->lock);
+  all = g_hash_table_get_values (self->substreams);
+  for (l = all; l; l = l->next) {
+    Substream *ss = l->data;
+
+    ss_ref (ss);
+    if (ss->state != SS_DONE) {
+      ss->was_open = ss->state == SS_OPEN;
+      ss->state = SS_DONE;
+      if (ss->error == NULL)
+        ss->error = error_new (GST_LIBP2P_ERROR_STOPPED,
+            "the element stopped");
+    }
+    ss_cancel_timer_locked (ss);
+    ss->src_flushing = TRUE;
+    g_cond_broadcast (&ss->src_cond);
+  }
+  g_hash_table_steal_all (self->substreams);
+  g_mutex_unlock (&self->lock);
+
+  for (l = all; l; l = l->next) {
+    Substream *ss = l->data;
+
+    ss_detach_channel (ss);
+    if (!ss->ended) {
+      ss->ended = TRUE;
+      if (ss->was_open)
+        g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
+            ss->protocol, ss->error);
+      else
+        g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, ss->id,
+            ss->protocol, ss->error);
+    }
+    if (ss->srcpad) {
+      gst_pad_set_active (ss->srcpad, FALSE);
+      gst_element_remove_pad (GST_ELEMENT (self), ss->srcpad);
+      ss->srcpad = NULL;
+    }
+    if (ss->sinkpad) {
+      GST_LIBP2P_PAD (ss->sinkpad)->substream = NULL;
+      gst_element_remove_pad (GST_ELEMENT (self), ss->sinkpad);
+      ss->sinkpad = NULL;
+    }
+    ss_unref (ss);              /* the table's */
+    ss_unref (ss);
+  }
+  g_list_free (all);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove_all (self->key_next);
+  g_mutex_unlock (&self->lock);
+  if (self->channel0) {
+    gst_webrtc_data_channel_close (self->channel0);
+    g_clear_object (&self->channel0);
+  }
+}
+
+static GstStateChangeReturn
+gst_libp2p_webrtc_bin_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && self->webrtcbin == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("webrtcbin is missing (gst-plugins-bad's webrtc plugin)"), (NULL));
+    return GST_STATE_CHANGE_FAILURE;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+static void
+gst_libp2p_webrtc_bin_dispose (GObject * object)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  if (self->webrtcbin) {
+    g_signal_handler_disconnect (self->webrtcbin, self->sig_data_channel);
+    g_signal_handler_disconnect (self->webrtcbin, self->sig_conn_state);
+    gst_clear_object (&self->webrtcbin);
+  }
+  g_list_free (self->waiting_pads);
+  self->waiting_pads = NULL;
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_libp2p_webrtc_bin_finalize (GObject * object)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  g_hash_table_unref (self->substreams);
+  g_hash_table_unref (self->key_next);
+  g_strfreev (self->protocols);
+  g_free (self->config_error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_libp2p_webrtc_bin_debug, "libp2pwebrtcbin", 0,
+      "libp2p substreams over webrtcbin data channels");
+
+  gobject_class->set_property = gst_libp2p_webrtc_bin_set_property;
+  gobject_class->get_property = gst_libp2p_webrtc_bin_get_property;
+  gobject_class->dispose = gst_libp2p_webrtc_bin_dispose;
+  gobject_class->finalize = gst_libp2p_webrtc_bin_finalize;
+  element_class->change_state = gst_libp2p_webrtc_bin_change_state;
+  element_class->request_new_pad = gst_libp2p_webrtc_bin_request_new_pad;
+  element_class->release_pad = gst_libp2p_webrtc_bin_release_pad;
+
+  g_object_class_install_property (gobject_class, PROP_WEBRTCBIN,
+      g_param_spec_object ("webrtcbin", "webrtcbin",
+          "The webrtcbin carrying the connection: do the signalling "
+          "(offer/answer, ICE candidates) on it.  An internal one by default; "
+          "set an unparented webrtcbin of your own in the NULL state",
+          GST_TYPE_ELEMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PROTOCOLS,
+      g_param_spec_boxed ("protocols", "Protocols",
+          "Protocol ids this element accepts when the remote opens a "
+          "substream, and may dial from a requested sink pad (e.g. "
+          "<\"/echo/1.0.0\",\"/ipfs/ping/1.0.0\">).  Each starts with '/', "
+          "at most 140 bytes; their pad keys must differ", G_TYPE_STRV,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_NEGOTIATION_TIMEOUT,
+      g_param_spec_uint64 ("negotiation-timeout", "Negotiation timeout",
+          "Nanoseconds a substream may take from its opening to an agreed "
+          "protocol; then it fails with a timeout", GST_MSECOND,
+          G_MAXUINT64, DEFAULT_NEGOTIATION_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FIN_ACK_TIMEOUT,
+      g_param_spec_uint64 ("fin-ack-timeout", "FIN_ACK timeout",
+          "Nanoseconds to wait for the remote's FIN_ACK after our FIN; then "
+          "the substream is reset", GST_MSECOND, G_MAXUINT64,
+          DEFAULT_FIN_ACK_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MAX_FRAME_SIZE,
+      g_param_spec_uint ("max-frame-size", "Max frame size",
+          "Largest frame sent, in bytes on the wire (the spec's limit is "
+          "16384)", MIN_MAX_FRAME_SIZE, LP2P_FRAME_SPEC_MAX_SIZE,
+          DEFAULT_MAX_FRAME_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_LAZY,
+      g_param_spec_boolean ("lazy", "Lazy dialing",
+          "With a single proposal, send data right after the proposal "
+          "without waiting for the confirmation (the data is lost if the "
+          "remote refuses)", DEFAULT_LAZY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_DIAL_ON_REQUEST,
+      g_param_spec_boolean ("dial-on-request", "Dial on request",
+          "Requesting sink_<key>_<n> for a substream that does not exist "
+          "opens it, with the protocol of 'protocols' whose key is <key>; "
+          "otherwise the pad waits for the remote to open it",
+          DEFAULT_DIAL_ON_REQUEST, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SEND_HIGH_WATER,
+      g_param_spec_uint64 ("send-high-water", "Send high water",
+          "A sink pad waits while its data channel buffers more than this "
+          "many bytes, until it drains to half", 16384, G_MAXUINT64,
+          DEFAULT_SEND_HIGH_WATER, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_QUEUE_SIZE,
+      g_param_spec_uint ("receive-queue-size", "Receive queue size",
+          "Bytes received and not yet pushed out of one src pad; past it the "
+          "substream is reset (a slow consumer never blocks the others)",
+          65536, G_MAXUINT, DEFAULT_RECEIVE_QUEUE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "application/x-libp2p-stats: substreams-opened, substreams-failed "
+          "(guint64), substreams-active (guint), bytes-in, bytes-out "
+          "(guint64, payload bytes)", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstLibp2pWebrtcBin::open-substream:
+   * @protocol: the protocol id to propose
+   * @fallbacks: (nullable): protocols to propose, in order, if refused
+   *
+   * Opens an outbound substream.  Returns its id; the outcome comes as
+   * substream-opened or substream-failed with that id (at once if the
+   * connection is not established).
+   */
+  signals[SIGNAL_OPEN_SUBSTREAM] = g_signal_new_class_handler
+      ("open-substream", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_libp2p_webrtc_bin_open_substream), NULL, NULL, NULL,
+      G_TYPE_UINT, 2, G_TYPE_STRING, G_TYPE_STRV);
+
+  /**
+   * GstLibp2pWebrtcBin::accept-protocol:
+   * @protocol: a protocol the remote proposes that 'protocols' lacks
+   *
+   * Return TRUE to accept it.  Emitted from webrtcbin's thread: decide
+   * quickly.
+   */
+  signals[SIGNAL_ACCEPT_PROTOCOL] = g_signal_new ("accept-protocol",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1,
+      G_TYPE_STRING);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-opened:
+   * @id: the substream id
+   * @protocol: the negotiated protocol
+   * @src_pad: its src pad, already added
+   */
+  signals[SIGNAL_SUBSTREAM_OPENED] = g_signal_new ("substream-opened",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, GST_TYPE_PAD);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-failed:
+   * @id: the substream id
+   * @protocol: (nullable): the (main) protocol proposed, or NULL for an
+   *   inbound substream
+   * @error: why, in the GST_LIBP2P_ERROR domain
+   */
+  signals[SIGNAL_SUBSTREAM_FAILED] = g_signal_new ("substream-failed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-closed:
+   * @id: the substream id
+   * @protocol: its protocol
+   * @error: (nullable): NULL after a clean close (FIN both ways), else why
+   */
+  signals[SIGNAL_SUBSTREAM_CLOSED] = g_signal_new ("substream-closed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &src_template, GST_TYPE_LIBP2P_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &sink_template, GST_TYPE_LIBP2P_PAD);
+  gst_element_class_set_static_metadata (element_class,
+      "libp2p WebRTC bin", "Network/Protocol",
+      "libp2p substreams over webrtcbin data channels: multistream-select "
+      "1.0 on every channel, one src/sink pad pair per substream, named "
+      "src_<key>_<n> / sink_<key>_<n> after its protocol "
+      "(/echo/1.0.0 -> echo-1-0-0).  Example: libp2pwebrtcbin name=p "
+      "protocols=<\"/echo/1.0.0\"> dial-on-request=true  filesrc "
+      "location=in ! p.sink_echo-1-0-0_0  p.src_echo-1-0-0_0 ! filesink "
+      "location=out",
+      "gst-libp2p developers");
+  gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_PAD, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_DIRECTION, 0);
+}
+
+static void
+gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
+{
+  GstElement *webrtc;
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->substreams = g_hash_table_new_full (NULL, NULL, NULL,
+      (GDestroyNotify) ss_unref);
+  self->key_next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  self->negotiation_timeout = DEFAULT_NEGOTIATION_TIMEOUT;
+  self->fin_ack_timeout = DEFAULT_FIN_ACK_TIMEOUT;
+  self->max_frame_size = DEFAULT_MAX_FRAME_SIZE;
+  self->lazy = DEFAULT_LAZY;
+  self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
+  self->send_high_water = DEFAULT_SEND_HIGH_WATER;
+  self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
+
+  webrtc = gst_element_factory_make ("webrtcbin", "webrtcbin");
+  if (webrtc)
+    set_webrtcbin (self, webrtc, TRUE);
+}
