@@ -97,8 +97,9 @@ gst_libp2p_pad_class_init (GstLibp2pPadClass * klass)
           "(NULL while a requested sink pad waits for its substream)", NULL,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DIRECTION,
-      g_param_spec_enum ("direction", "Direction",
-          "Who opened the substream", GST_TYPE_LIBP2P_DIRECTION,
+      g_param_spec_enum ("substream-direction", "Substream direction",
+          "Who opened the substream: inbound (the remote) or outbound (this "
+          "element)", GST_TYPE_LIBP2P_DIRECTION,
           GST_LIBP2P_DIRECTION_OUTBOUND,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CHANNEL_ID,

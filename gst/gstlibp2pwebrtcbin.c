@@ -32,8 +32,7 @@
  * ## Example (GLib)
  * |[
  * GstElement *p = gst_element_factory_make ("libp2pwebrtcbin", NULL);
- * const gchar *protos[] = { "/echo/1.0.0", NULL };
- * g_object_set (p, "protocols", protos, NULL);
+ * g_object_set (p, "protocols", "/echo/1.0.0,/ipfs/ping/1.0.0", NULL);
  * // ... signalling on the "webrtcbin" property's element ...
  * guint id;
  * g_signal_emit_by_name (p, "open-substream", "/echo/1.0.0", NULL, &id);
@@ -216,6 +215,7 @@ struct _GstLibp2pWebrtcBin
 
   /* state */
   gboolean running;
+  gboolean stopping;            /* PAUSED -> READY under way */
   gboolean connected;
   GHashTable *substreams;       /* id -> Substream* (ref) */
   GHashTable *key_next;         /* key -> next n */
@@ -520,6 +520,11 @@ ss_end_locked (Substream * ss, GError * error, gboolean send_reset)
     g_clear_error (&error);
     return;
   }
+  if (self->stopping && error) {
+    /* webrtcbin closes the channels while the element stops: say so */
+    g_clear_error (&error);
+    error = error_new (GST_LIBP2P_ERROR_STOPPED, "the element stopped");
+  }
   GST_DEBUG_OBJECT (self, "channel %d: substream %u ends: %s", ss->channel_id,
       ss->id, error ? error->message : "finished");
   ss->was_open = ss->state == SS_OPEN;
@@ -810,7 +815,13 @@ on_channel_close (GstWebRTCDataChannel * channel, Substream * ss)
   GstLibp2pWebrtcBin *self = ss->self;
 
   g_mutex_lock (&self->lock);
-  if (ss->state == SS_OPEN && lp2p_substream_is_finished (&ss->hc))
+  /* The close (an SCTP stream reset) is not ordered with the messages of
+   * the channel in webrtcbin: a remote that saw our FIN and sent its own
+   * may close before its FIN_ACK reaches us.  Everything it wrote reached
+   * us (its FIN did) and it read our FIN: a clean close. */
+  if (ss->state == SS_OPEN && (lp2p_substream_is_finished (&ss->hc) ||
+          (!lp2p_substream_can_read (&ss->hc) &&
+              !lp2p_substream_can_write (&ss->hc))))
     ss_end_locked (ss, NULL, FALSE);
   else
     ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_CLOSED,
@@ -990,10 +1001,22 @@ ss_create_channel (GstLibp2pWebrtcBin * self, Substream * ss)
     g_object_unref (channel);
     return;
   } else {
+    GstWebRTCDataChannelState ready = GST_WEBRTC_DATA_CHANNEL_STATE_CONNECTING;
+
     ss_attach_channel_locked (ss, channel);
     ss->state = SS_OPENING;
+    /* the deadline runs from the channel's creation (litep2p) */
+    ss_arm_timer_locked (ss, self->negotiation_timeout);
     GST_DEBUG_OBJECT (self, "substream %u: channel created for %s", ss->id,
         ss->protocol);
+    g_mutex_unlock (&self->lock);
+    /* On a connected association the channel may have opened (and emitted
+     * on-open on webrtcbin's thread) before our handler was connected. */
+    g_object_get (channel, "ready-state", &ready, NULL);
+    if (ready == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+      on_channel_open (channel, ss);
+    g_object_unref (channel);
+    return;
   }
   g_mutex_unlock (&self->lock);
   g_clear_object (&channel);
@@ -1024,7 +1047,6 @@ open_outbound_locked (GstLibp2pWebrtcBin * self, const gchar * const *proposals,
   ss->state = SS_WAIT_CONNECT;
   if (proposals[1] == NULL)
     ss_assign_key_locked (ss, proposals[0], n);
-  ss_arm_timer_locked (ss, self->negotiation_timeout);
   if (self->connected)
     schedule_locked (self, JOB_CREATE_CHANNEL, ss);
   return ss_ref (ss);
@@ -1238,7 +1260,8 @@ src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
 {
   GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
   Substream *ss = lpad->substream;
-  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (parent);
+  /* activated before it is added: no parent yet */
+  GstLibp2pWebrtcBin *self = ss->self;
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
@@ -1446,17 +1469,29 @@ sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
     }
-    case GST_EVENT_CAPS:
-    case GST_EVENT_SEGMENT:
-    case GST_EVENT_STREAM_START:
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_FLUSH_STOP:
-      /* A byte stream: nothing of these crosses to the remote. */
+    default:
+      /* A byte stream: no other event crosses to the remote, and none may
+       * be forwarded to our src pads (an echo links them back to us). */
       gst_event_unref (event);
       return TRUE;
-    default:
-      return gst_pad_event_default (pad, parent, event);
   }
+}
+
+/* Our pads have no internal links: what flows in one substream is not
+ * related to any other pad (default forwarding would loop through an
+ * echo that links a src pad back to a sink pad). */
+static GstIterator *
+no_internal_links (GstPad * pad, GstObject * parent)
+{
+  return gst_iterator_new_single (GST_TYPE_PAD, NULL);
+}
+
+static gboolean
+src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  /* upstream events (QoS, reconfigure, seeks) mean nothing here */
+  gst_event_unref (event);
+  return FALSE;
 }
 
 static gboolean
@@ -1529,6 +1564,8 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
   gst_pad_set_chain_function (GST_PAD (lpad), sink_chain);
   gst_pad_set_event_function (GST_PAD (lpad), sink_event);
   gst_pad_set_activatemode_function (GST_PAD (lpad), sink_activate_mode);
+  gst_pad_set_iterate_internal_links_function (GST_PAD (lpad),
+      no_internal_links);
 
   g_mutex_lock (&self->lock);
   ss = find_substream_locked (self, key, n);
@@ -1653,6 +1690,9 @@ job_expose (GstLibp2pWebrtcBin * self, Substream * ss)
   pad_set_from_substream_locked (lpad, ss);
   gst_pad_set_activatemode_function (GST_PAD (lpad), src_activate_mode);
   gst_pad_set_query_function (GST_PAD (lpad), src_query);
+  gst_pad_set_event_function (GST_PAD (lpad), src_event);
+  gst_pad_set_iterate_internal_links_function (GST_PAD (lpad),
+      no_internal_links);
   gst_pad_use_fixed_caps (GST_PAD (lpad));
   ss->srcpad = GST_PAD (lpad);
 
@@ -1720,12 +1760,17 @@ job_end (GstLibp2pWebrtcBin * self, Substream * ss)
     g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
         ss->protocol, ss->error);
     post_substream_message (self, "libp2p-substream-closed", ss, ss->error);
-  } else {
+  } else if (ss->outbound) {
     GST_INFO_OBJECT (self, "substream %u failed: %s", ss->id,
         ss->error->message);
     g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, ss->id,
         ss->protocol, ss->error);
     post_substream_message (self, "libp2p-substream-failed", ss, ss->error);
+  } else {
+    /* Nobody asked for an inbound substream that never opened: nothing
+     * goes upward, the channel is closed (spec reference b.5). */
+    GST_INFO_OBJECT (self, "channel %d: inbound negotiation failed: %s",
+        ss->channel_id, ss->error->message);
   }
 
   g_mutex_lock (&self->lock);
@@ -1837,6 +1882,27 @@ make_stats (GstLibp2pWebrtcBin * self)
   return s;
 }
 
+/* "/a/1, /b/2" -> { "/a/1", "/b/2" }; NULL or "" -> NULL. */
+static gchar **
+split_protocols (const gchar * s)
+{
+  g_auto (GStrv) parts = NULL;
+  GPtrArray *out;
+  guint i;
+
+  if (s == NULL || *s == 0)
+    return NULL;
+  parts = g_strsplit (s, ",", -1);
+  out = g_ptr_array_new ();
+  for (i = 0; parts[i]; i++) {
+    g_strstrip (parts[i]);
+    if (*parts[i])
+      g_ptr_array_add (out, g_strdup (parts[i]));
+  }
+  g_ptr_array_add (out, NULL);
+  return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
 /* Validates a protocols list: each id valid, keys distinct. */
 static gchar *
 check_protocols (gchar ** protos)
@@ -1892,7 +1958,7 @@ gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
       break;
     }
     case PROP_PROTOCOLS:{
-      gchar **p = g_value_get_boxed (value);
+      g_auto (GStrv) p = split_protocols (g_value_get_string (value));
       g_autofree gchar *err = check_protocols (p);
 
       g_mutex_lock (&self->lock);
@@ -1902,7 +1968,7 @@ gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
         self->config_error = g_steal_pointer (&err);
       } else {
         g_strfreev (self->protocols);
-        self->protocols = g_strdupv (p);
+        self->protocols = g_steal_pointer (&p);
       }
       g_mutex_unlock (&self->lock);
       break;
@@ -1946,7 +2012,8 @@ gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PROTOCOLS:
       g_mutex_lock (&self->lock);
-      g_value_set_boxed (value, self->protocols);
+      g_value_take_string (value, self->protocols ?
+          g_strjoinv (",", self->protocols) : NULL);
       g_mutex_unlock (&self->lock);
       break;
     case PROP_NEGOTIATION_TIMEOUT:
@@ -2062,7 +2129,7 @@ stop (GstLibp2pWebrtcBin * self)
       if (ss->was_open)
         g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
             ss->protocol, ss->error);
-      else
+      else if (ss->outbound)
         g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, ss->id,
             ss->protocol, ss->error);
     }
@@ -2083,6 +2150,7 @@ stop (GstLibp2pWebrtcBin * self)
 
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->key_next);
+  self->stopping = FALSE;
   g_mutex_unlock (&self->lock);
   if (self->channel0) {
     gst_webrtc_data_channel_close (self->channel0);
@@ -2101,6 +2169,12 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
         ("webrtcbin is missing (gst-plugins-bad's webrtc plugin)"), (NULL));
     return GST_STATE_CHANGE_FAILURE;
+  }
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    g_mutex_lock (&self->lock);
+    self->stopping = TRUE;
+    g_mutex_unlock (&self->lock);
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
@@ -2174,11 +2248,11 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
           "set an unparented webrtcbin of your own in the NULL state",
           GST_TYPE_ELEMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PROTOCOLS,
-      g_param_spec_boxed ("protocols", "Protocols",
-          "Protocol ids this element accepts when the remote opens a "
-          "substream, and may dial from a requested sink pad (e.g. "
-          "<\"/echo/1.0.0\",\"/ipfs/ping/1.0.0\">).  Each starts with '/', "
-          "at most 140 bytes; their pad keys must differ", G_TYPE_STRV,
+      g_param_spec_string ("protocols", "Protocols",
+          "Comma-separated protocol ids this element accepts when the remote "
+          "opens a substream, and may dial from a requested sink pad (e.g. "
+          "\"/echo/1.0.0,/ipfs/ping/1.0.0\").  Each starts with '/', at most "
+          "140 bytes; their pad keys must differ", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_NEGOTIATION_TIMEOUT,
       g_param_spec_uint64 ("negotiation-timeout", "Negotiation timeout",

@@ -1,0 +1,564 @@
+/* Element test harness: two peers in one process, connected over
+ * 127.0.0.1 with in-process offer/answer.
+ *
+ * libnice does not gather 127.0.0.1 by itself (shared/spec/interop-notes.md);
+ * GstWebRTCICE's "add-local-ip-address" action restricts each agent to
+ * 127.0.0.1, which it then gathers, so no network namespace is needed.
+ *
+ * Each side is a libp2pwebrtcbin or, for crafted-frame tests, a raw
+ * webrtcbin driven by the test.  Events (signals, bus messages, received
+ * bytes) are recorded under one mutex; every wait is bounded by a
+ * deadline. */
+#ifndef __TEST_HARNESS_H__
+#define __TEST_HARNESS_H__
+
+#include <gst/gst.h>
+#include <gst/app/app.h>
+#include <gst/webrtc/webrtc.h>
+#include <string.h>
+
+#include "gstlibp2pwebrtcbin.h"
+#include "gstlibp2ppad.h"
+
+#define ECHO_P "/echo/1.0.0"
+#define ECHO_K "echo-1-0-0"
+#define WAIT_S 15
+
+typedef struct _Harness Harness;
+/* Called for each message the raw peer receives (webrtcbin's thread). */
+typedef void (*RawMessageFunc) (Harness * h, GstWebRTCDataChannel * ch,
+    GBytes * msg);
+
+typedef struct
+{
+  gchar side;                   /* 'a' or 'b' */
+  gchar kind;                   /* 'o'pened, 'f'ailed, 'c'losed */
+  guint id;
+  gchar *protocol;
+  gint code;                    /* GstLibp2pError, -1 for none */
+  gchar *message;
+  GstPad *pad;                  /* opened: the src pad */
+} Event;
+
+struct _Harness
+{
+  GMutex lock;
+  GCond cond;
+  GstElement *pipe;
+  GstElement *a, *b;            /* libp2pwebrtcbin or raw webrtcbin */
+  GstElement *wa, *wb;          /* the webrtcbins */
+  gboolean b_raw;
+  GPtrArray *events;            /* Event* */
+  GPtrArray *bus_messages;      /* GstStructure* of element messages */
+  guint connected;              /* bit 1: wa, bit 2: wb connected */
+  /* raw peer */
+  GPtrArray *raw_channels;      /* GstWebRTCDataChannel* (ref) */
+  GPtrArray *raw_rx;            /* GByteArray* per raw channel, all bytes */
+  guint raw_msgs;
+  gsize raw_max_msg;             /* largest message the raw peer got */
+  RawMessageFunc raw_on_message;
+  gpointer user;
+  GstWebRTCDataChannel *raw_ch0;
+};
+
+static void
+event_free (Event * e)
+{
+  g_free (e->protocol);
+  g_free (e->message);
+  gst_clear_object (&e->pad);
+  g_free (e);
+}
+
+static gchar
+side_of (Harness * h, gpointer element)
+{
+  return element == (gpointer) h->a ? 'a' : 'b';
+}
+
+static void
+record (Harness * h, gpointer element, gchar kind, guint id,
+    const gchar * protocol, const GError * err, GstPad * pad)
+{
+  Event *e = g_new0 (Event, 1);
+
+  e->side = side_of (h, element);
+  e->kind = kind;
+  e->id = id;
+  e->protocol = g_strdup (protocol);
+  e->code = err ? err->code : -1;
+  e->message = err ? g_strdup (err->message) : NULL;
+  e->pad = pad ? gst_object_ref (pad) : NULL;
+  if (err)
+    g_assert_true (err->domain ==
+        g_quark_from_static_string ("gst-libp2p-error-quark"));
+  g_mutex_lock (&h->lock);
+  g_ptr_array_add (h->events, e);
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+}
+
+static void
+on_opened (GstElement * el, guint id, const gchar * protocol, GstPad * pad,
+    Harness * h)
+{
+  g_assert_nonnull (pad);
+  record (h, el, 'o', id, protocol, NULL, pad);
+}
+
+static void
+on_failed (GstElement * el, guint id, const gchar * protocol, GError * err,
+    Harness * h)
+{
+  g_assert_nonnull (err);
+  record (h, el, 'f', id, protocol, err, NULL);
+}
+
+static void
+on_closed (GstElement * el, guint id, const gchar * protocol, GError * err,
+    Harness * h)
+{
+  record (h, el, 'c', id, protocol, err, NULL);
+}
+
+static gint64
+deadline_s (gint s)
+{
+  return g_get_monotonic_time () + s * G_TIME_SPAN_SECOND;
+}
+
+/* The @nth (0-based) event of @side and @kind (0 = any kind), waiting up
+ * to WAIT_S seconds; NULL on timeout.  Owned by the harness. */
+static Event *
+wait_event (Harness * h, gchar side, gchar kind, guint nth)
+{
+  gint64 end = deadline_s (WAIT_S);
+  Event *found = NULL;
+
+  g_mutex_lock (&h->lock);
+  while (found == NULL) {
+    guint i, seen = 0;
+
+    for (i = 0; i < h->events->len && !found; i++) {
+      Event *e = g_ptr_array_index (h->events, i);
+
+      if (e->side == side && (kind == 0 || e->kind == kind) && seen++ == nth)
+        found = e;
+    }
+    if (!found && !g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&h->lock);
+  return found;
+}
+
+static guint
+count_events (Harness * h, gchar side, gchar kind)
+{
+  guint i, n = 0;
+
+  g_mutex_lock (&h->lock);
+  for (i = 0; i < h->events->len; i++) {
+    Event *e = g_ptr_array_index (h->events, i);
+
+    n += e->side == side && e->kind == kind;
+  }
+  g_mutex_unlock (&h->lock);
+  return n;
+}
+
+/* Waits until @n events of @side/@kind were seen. */
+static gboolean
+wait_count (Harness * h, gchar side, gchar kind, guint n)
+{
+  gint64 end = deadline_s (WAIT_S * 2);
+  gboolean ok;
+
+  g_mutex_lock (&h->lock);
+  for (;;) {
+    guint i, c = 0;
+
+    for (i = 0; i < h->events->len; i++) {
+      Event *e = g_ptr_array_index (h->events, i);
+
+      c += e->side == side && e->kind == kind;
+    }
+    ok = c >= n;
+    if (ok || !g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&h->lock);
+  return ok;
+}
+
+/* ---- signalling ---- */
+
+static void
+on_ice_candidate (GstElement * w, guint mline, gchar * cand, GstElement * other)
+{
+  g_signal_emit_by_name (other, "add-ice-candidate", mline, cand);
+}
+
+static void
+answer_created (GstPromise * p, gpointer user_data)
+{
+  Harness *h = user_data;
+  const GstStructure *r = gst_promise_get_reply (p);
+  GstWebRTCSessionDescription *ans = NULL;
+
+  gst_structure_get (r, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &ans,
+      NULL);
+  g_assert_nonnull (ans);
+  g_signal_emit_by_name (h->wb, "set-local-description", ans, NULL);
+  g_signal_emit_by_name (h->wa, "set-remote-description", ans, NULL);
+  gst_webrtc_session_description_free (ans);
+  gst_promise_unref (p);
+}
+
+static void
+offer_created (GstPromise * p, gpointer user_data)
+{
+  Harness *h = user_data;
+  const GstStructure *r = gst_promise_get_reply (p);
+  GstWebRTCSessionDescription *off = NULL;
+
+  gst_structure_get (r, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &off,
+      NULL);
+  g_assert_nonnull (off);
+  if (g_getenv ("HARNESS_SDP")) {
+    gchar *t = gst_sdp_message_as_text (off->sdp);
+    g_printerr ("offer:\n%s\n", t);
+    g_free (t);
+  }
+  g_signal_emit_by_name (h->wa, "set-local-description", off, NULL);
+  g_signal_emit_by_name (h->wb, "set-remote-description", off, NULL);
+  g_signal_emit_by_name (h->wb, "create-answer", NULL,
+      gst_promise_new_with_change_func (answer_created, h, NULL));
+  gst_webrtc_session_description_free (off);
+  gst_promise_unref (p);
+}
+
+static void
+on_conn_state (GstElement * w, GParamSpec * pspec, Harness * h)
+{
+  GstWebRTCPeerConnectionState st;
+
+  g_object_get (w, "connection-state", &st, NULL);
+  if (st == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED) {
+    g_mutex_lock (&h->lock);
+    h->connected |= w == h->wa ? 1 : 2;
+    g_cond_broadcast (&h->cond);
+    g_mutex_unlock (&h->lock);
+  }
+}
+
+static void
+loopback_only (GstElement * webrtc)
+{
+  GstWebRTCICE *ice = NULL;
+  GObject *agent = NULL;
+  gboolean ok = FALSE;
+
+  g_object_get (webrtc, "ice-agent", &ice, NULL);
+  g_assert_nonnull (ice);
+  /* no UPnP: it would talk SSDP on every interface */
+  g_object_get (ice, "agent", &agent, NULL);
+  g_assert_nonnull (agent);
+  g_object_set (agent, "upnp", FALSE, NULL);
+  g_object_unref (agent);
+  g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &ok);
+  g_assert_true (ok);
+  gst_object_unref (ice);
+}
+
+/* ---- raw peer ---- */
+
+static void
+raw_on_message_data (GstWebRTCDataChannel * ch, GBytes * data, Harness * h)
+{
+  guint i;
+
+  g_mutex_lock (&h->lock);
+  for (i = 0; i < h->raw_channels->len; i++) {
+    if (g_ptr_array_index (h->raw_channels, i) == ch) {
+      g_byte_array_append (g_ptr_array_index (h->raw_rx, i),
+          g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+    }
+  }
+  h->raw_msgs++;
+  h->raw_max_msg = MAX (h->raw_max_msg, g_bytes_get_size (data));
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  if (h->raw_on_message)
+    h->raw_on_message (h, ch, data);
+}
+
+static void
+raw_add_channel (Harness * h, GstWebRTCDataChannel * ch)
+{
+  g_mutex_lock (&h->lock);
+  g_ptr_array_add (h->raw_channels, g_object_ref (ch));
+  g_ptr_array_add (h->raw_rx, g_byte_array_new ());
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_signal_connect (ch, "on-message-data", G_CALLBACK (raw_on_message_data),
+      h);
+}
+
+static void
+raw_on_data_channel (GstElement * w, GstWebRTCDataChannel * ch, Harness * h)
+{
+  raw_add_channel (h, ch);
+}
+
+/* Sends hex bytes as one data-channel message. */
+static void
+raw_send_hex (GstWebRTCDataChannel * ch, const gchar * hexstr)
+{
+  GByteArray *a = g_byte_array_new ();
+  GBytes *b;
+  gint hi = -1;
+  const gchar *s;
+
+  for (s = hexstr; *s; s++) {
+    gint v = g_ascii_xdigit_value (*s);
+
+    if (*s == ' ')
+      continue;
+    g_assert_cmpint (v, >=, 0);
+    if (hi < 0) {
+      hi = v;
+    } else {
+      guint8 c = (guint8) (hi << 4 | v);
+
+      g_byte_array_append (a, &c, 1);
+      hi = -1;
+    }
+  }
+  b = g_byte_array_free_to_bytes (a);
+  g_assert_true (gst_webrtc_data_channel_send_data_full (ch, b, NULL));
+  g_bytes_unref (b);
+}
+
+/* Waits until a channel the raw peer created is open (webrtcbin 1.22
+ * crashes when sending on a channel still connecting). */
+static gboolean
+raw_wait_open (GstWebRTCDataChannel * ch)
+{
+  gint64 end = deadline_s (WAIT_S);
+  GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_CONNECTING;
+
+  for (;;) {
+    g_object_get (ch, "ready-state", &st, NULL);
+    if (st == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+      return TRUE;
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (5 * 1000);
+  }
+}
+
+/* Waits for the raw peer's @nth channel; NULL on timeout. */
+static GstWebRTCDataChannel *
+raw_wait_channel (Harness * h, guint nth)
+{
+  gint64 end = deadline_s (WAIT_S);
+  GstWebRTCDataChannel *ch = NULL;
+
+  g_mutex_lock (&h->lock);
+  while (h->raw_channels->len <= nth)
+    if (!g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  if (h->raw_channels->len > nth)
+    ch = g_ptr_array_index (h->raw_channels, nth);
+  g_mutex_unlock (&h->lock);
+  return ch;
+}
+
+/* Waits until the raw peer's @nth channel received at least @len bytes. */
+static gboolean
+raw_wait_rx (Harness * h, guint nth, guint len)
+{
+  gint64 end = deadline_s (WAIT_S);
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&h->lock);
+  for (;;) {
+    ok = h->raw_rx->len > nth &&
+        ((GByteArray *) g_ptr_array_index (h->raw_rx, nth))->len >= len;
+    if (ok || !g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&h->lock);
+  return ok;
+}
+
+/* ---- bus ---- */
+
+static GstBusSyncReply
+bus_sync (GstBus * bus, GstMessage * msg, Harness * h)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+      gst_message_get_structure (msg) &&
+      g_str_has_prefix (gst_structure_get_name (gst_message_get_structure
+              (msg)), "libp2p-")) {
+    GstStructure *s = gst_structure_copy (gst_message_get_structure (msg));
+
+    gst_structure_set (s, "side", G_TYPE_CHAR, side_of (h,
+            GST_MESSAGE_SRC (msg)), NULL);
+    g_mutex_lock (&h->lock);
+    g_ptr_array_add (h->bus_messages, s);
+    g_cond_broadcast (&h->cond);
+    g_mutex_unlock (&h->lock);
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+
+    gst_message_parse_error (msg, &err, NULL);
+    g_printerr ("pipeline error from %s: %s\n", GST_OBJECT_NAME
+        (GST_MESSAGE_SRC (msg)), err->message);
+    g_clear_error (&err);
+  }
+  return GST_BUS_DROP;
+}
+
+/* A bus message named @name from @side, waiting for it. */
+static const GstStructure *
+wait_bus (Harness * h, gchar side, const gchar * name)
+{
+  gint64 end = deadline_s (WAIT_S);
+  const GstStructure *found = NULL;
+
+  g_mutex_lock (&h->lock);
+  while (!found) {
+    guint i;
+
+    for (i = 0; i < h->bus_messages->len && !found; i++) {
+      const GstStructure *s = g_ptr_array_index (h->bus_messages, i);
+      gchar sd = 0;
+
+      gst_structure_get (s, "side", G_TYPE_CHAR, &sd, NULL);
+      if (sd == side && gst_structure_has_name (s, name))
+        found = s;
+    }
+    if (!found && !g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&h->lock);
+  return found;
+}
+
+/* ---- set-up ---- */
+
+static GstElement *
+make_libp2p (Harness * h, const gchar * name, const gchar * protos)
+{
+  GstElement *e = gst_element_factory_make ("libp2pwebrtcbin", name);
+
+  g_assert_nonnull (e);
+  g_object_set (e, "protocols", protos, NULL);
+  g_signal_connect (e, "substream-opened", G_CALLBACK (on_opened), h);
+  g_signal_connect (e, "substream-failed", G_CALLBACK (on_failed), h);
+  g_signal_connect (e, "substream-closed", G_CALLBACK (on_closed), h);
+  return e;
+}
+
+/* Builds the pair; @b_raw makes b a plain webrtcbin.  Not started. */
+static Harness *
+harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
+{
+  Harness *h = g_new0 (Harness, 1);
+  GstBus *bus;
+
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  h->bus_messages =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
+  h->raw_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  h->raw_rx = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_byte_array_unref);
+  h->pipe = gst_pipeline_new (NULL);
+  h->a = make_libp2p (h, "a", protos_a);
+  g_object_get (h->a, "webrtcbin", &h->wa, NULL);
+  h->b_raw = b_raw;
+  if (b_raw) {
+    h->b = gst_element_factory_make ("webrtcbin", "b");
+    h->wb = gst_object_ref (h->b);
+    g_signal_connect (h->wb, "on-data-channel",
+        G_CALLBACK (raw_on_data_channel), h);
+  } else {
+    h->b = make_libp2p (h, "b", protos_b);
+    g_object_get (h->b, "webrtcbin", &h->wb, NULL);
+  }
+  gst_bin_add_many (GST_BIN (h->pipe), h->a, h->b, NULL);
+  loopback_only (h->wa);
+  loopback_only (h->wb);
+  g_signal_connect (h->wa, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wb);
+  g_signal_connect (h->wb, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wa);
+  g_signal_connect (h->wa, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+  g_signal_connect (h->wb, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+  bus = gst_pipeline_get_bus (GST_PIPELINE (h->pipe));
+  gst_bus_set_sync_handler (bus, (GstBusSyncHandler) bus_sync, h, NULL);
+  gst_object_unref (bus);
+  return h;
+}
+
+static gboolean
+harness_wait_connected (Harness * h)
+{
+  gint64 end = deadline_s (WAIT_S);
+  gboolean ok;
+
+  g_mutex_lock (&h->lock);
+  while (h->connected != 3)
+    if (!g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  ok = h->connected == 3;
+  g_mutex_unlock (&h->lock);
+  return ok;
+}
+
+/* Starts the pipeline and waits for the connection (and, for a raw b,
+ * creates its side of the negotiated channel 0 first). */
+static void
+harness_start (Harness * h)
+{
+  if (h->b_raw) {
+    GstStructure *o = gst_structure_new ("application/data-channel",
+        "negotiated", G_TYPE_BOOLEAN, TRUE, "id", G_TYPE_INT, 0, NULL);
+
+    gst_element_set_state (h->b, GST_STATE_READY);
+    g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &h->raw_ch0);
+    gst_structure_free (o);
+  }
+  g_assert_cmpint (gst_element_set_state (h->pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  /* One offer once both sides exist with their channel 0 (webrtcbin may
+   * also ask for negotiation earlier, before any data channel). */
+  g_signal_emit_by_name (h->wa, "create-offer", NULL,
+      gst_promise_new_with_change_func (offer_created, h, NULL));
+  g_assert_true (harness_wait_connected (h));
+}
+
+static void
+harness_free (Harness * h)
+{
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  g_clear_object (&h->raw_ch0);
+  gst_object_unref (h->wa);
+  gst_object_unref (h->wb);
+  gst_object_unref (h->pipe);
+  g_ptr_array_unref (h->events);
+  g_ptr_array_unref (h->bus_messages);
+  g_ptr_array_unref (h->raw_channels);
+  g_ptr_array_unref (h->raw_rx);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+  g_free (h);
+}
+
+#endif

@@ -1,0 +1,1014 @@
+/* Element tests: libp2pwebrtcbin against a second libp2pwebrtcbin, or
+ * against a raw webrtcbin that the test drives with crafted frames, over
+ * real webrtcbins connected on 127.0.0.1 (harness.h).
+ *
+ * Byte strings follow ../shared/spec/mss-webrtc-reference.md section f;
+ * the case ids (D9, L10, H8, ...) are cited where a test covers one. */
+#include "harness.h"
+
+#define HDR "13 2f 6d 75 6c 74 69 73 74 72 65 61 6d 2f 31 2e 30 2e 30 0a "
+#define ECHO_M "0c 2f 65 63 68 6f 2f 31 2e 30 2e 30 0a "
+#define NOPE_M "0c 2f 6e 6f 70 65 2f 31 2e 30 2e 30 0a "
+#define NA_M "03 6e 61 0a "
+
+static const gchar *echo_only = ECHO_P;
+
+/* ---- helpers: sinks, sources, echo ---- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GByteArray *data;
+  gboolean eos;
+  guint buffers;
+} Rx;
+
+static Rx *
+rx_new (void)
+{
+  Rx *rx = g_new0 (Rx, 1);
+
+  g_mutex_init (&rx->lock);
+  g_cond_init (&rx->cond);
+  rx->data = g_byte_array_new ();
+  return rx;
+}
+
+static void
+rx_free (Rx * rx)
+{
+  g_byte_array_unref (rx->data);
+  g_mutex_clear (&rx->lock);
+  g_cond_clear (&rx->cond);
+  g_free (rx);
+}
+
+static GstFlowReturn
+rx_new_sample (GstAppSink * sink, gpointer user_data)
+{
+  Rx *rx = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  g_mutex_lock (&rx->lock);
+  g_byte_array_append (rx->data, map.data, map.size);
+  rx->buffers++;
+  g_cond_broadcast (&rx->cond);
+  g_mutex_unlock (&rx->lock);
+  gst_buffer_unmap (buf, &map);
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
+
+static void
+rx_eos (GstAppSink * sink, gpointer user_data)
+{
+  Rx *rx = user_data;
+
+  g_mutex_lock (&rx->lock);
+  rx->eos = TRUE;
+  g_cond_broadcast (&rx->cond);
+  g_mutex_unlock (&rx->lock);
+}
+
+/* Waits for at least @len bytes and, if @eos, the end of stream. */
+static gboolean
+rx_wait (Rx * rx, gsize len, gboolean eos)
+{
+  gint64 end = deadline_s (WAIT_S * 2);
+  gboolean ok;
+
+  g_mutex_lock (&rx->lock);
+  for (;;) {
+    ok = rx->data->len >= len && (!eos || rx->eos);
+    if (ok || !g_cond_wait_until (&rx->cond, &rx->lock, end))
+      break;
+  }
+  g_mutex_unlock (&rx->lock);
+  return ok;
+}
+
+typedef struct
+{
+  Harness *h;
+  Rx *rx;
+} Link;
+
+/* pad-added: a src pad goes into a new appsink feeding @rx. */
+static void
+pad_added_to_rx (GstElement * el, GstPad * pad, Link * l)
+{
+  GstElement *sink;
+  GstAppSinkCallbacks cb = { 0, };
+  GstPad *sinkpad;
+
+  if (!GST_PAD_IS_SRC (pad))
+    return;
+  sink = gst_element_factory_make ("appsink", NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  cb.new_sample = rx_new_sample;
+  cb.eos = rx_eos;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, l->rx, NULL);
+  gst_bin_add (GST_BIN (l->h->pipe), sink);
+  gst_element_sync_state_with_parent (sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  g_assert_cmpint (gst_pad_link (pad, sinkpad), ==, GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+}
+
+static void
+link_src_to_rx (Harness * h, GstElement * el, Rx * rx)
+{
+  Link *l = g_new0 (Link, 1);
+
+  l->h = h;
+  l->rx = rx;
+  g_signal_connect_data (el, "pad-added", G_CALLBACK (pad_added_to_rx), l,
+      (GClosureNotify) g_free, 0);
+}
+
+/* Echo: what a src pad delivers goes back into the sink pad of the same
+ * substream, through appsink -> appsrc (a queue would make a loop in the
+ * pipeline graph, which GstBin warns about). */
+static GstFlowReturn
+echo_new_sample (GstAppSink * sink, gpointer user_data)
+{
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  gst_app_src_push_buffer (GST_APP_SRC (user_data),
+      gst_buffer_ref (gst_sample_get_buffer (sample)));
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
+
+static void
+echo_eos (GstAppSink * sink, gpointer user_data)
+{
+  gst_app_src_end_of_stream (GST_APP_SRC (user_data));
+}
+
+static void
+pad_added_echo (GstElement * el, GstPad * pad, Harness * h)
+{
+  GstElement *sink, *src;
+  GstPad *sinkpad, *srcpad, *back;
+  GstAppSinkCallbacks cb = { 0, };
+  g_autofree gchar *name = NULL;
+
+  if (!GST_PAD_IS_SRC (pad))
+    return;
+  name = g_strdup_printf ("sink%s", GST_PAD_NAME (pad) + 3);
+  sink = gst_element_factory_make ("appsink", NULL);
+  src = gst_element_factory_make ("appsrc", NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  g_object_set (src, "format", GST_FORMAT_BYTES, NULL);
+  cb.new_sample = echo_new_sample;
+  cb.eos = echo_eos;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, src, NULL);
+  gst_bin_add_many (GST_BIN (h->pipe), sink, src, NULL);
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (src);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  srcpad = gst_element_get_static_pad (src, "src");
+  back = gst_element_request_pad_simple (el, name);
+  g_assert_nonnull (back);
+  g_assert_cmpint (gst_pad_link (pad, sinkpad), ==, GST_PAD_LINK_OK);
+  g_assert_cmpint (gst_pad_link (srcpad, back), ==, GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+  gst_object_unref (srcpad);
+  gst_object_unref (back);
+}
+
+/* A test-owned src pad linked to the requested sink pad @name of @el:
+ * pushes on it run the element's chain in the test thread, so the flow
+ * return is what the element answered. */
+static GstPad *
+test_pad_for (GstElement * el, const gchar * name)
+{
+  GstPad *sink = gst_element_request_pad_simple (el, name);
+  GstPad *tp = gst_pad_new ("testsrc", GST_PAD_SRC);
+  GstSegment seg;
+
+  g_assert_nonnull (sink);
+  gst_pad_set_active (tp, TRUE);
+  g_assert_cmpint (gst_pad_link (tp, sink), ==, GST_PAD_LINK_OK);
+  gst_pad_push_event (tp, gst_event_new_stream_start ("test"));
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_pad_push_event (tp, gst_event_new_segment (&seg));
+  gst_object_unref (sink);
+  return tp;
+}
+
+static void
+test_pad_free (GstPad * tp)
+{
+  GstPad *peer = gst_pad_get_peer (tp);
+
+  if (peer) {
+    gst_pad_unlink (tp, peer);
+    gst_object_unref (peer);
+  }
+  gst_pad_set_active (tp, FALSE);
+  gst_object_unref (tp);
+}
+
+static GstBuffer *
+pattern (gsize size, guint seed)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo map;
+  gsize i;
+
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  for (i = 0; i < size; i++)
+    map.data[i] = (guint8) ((i * 131 + seed * 7) ^ (i >> 9));
+  gst_buffer_unmap (b, &map);
+  return b;
+}
+
+static gboolean
+pad_gone (GstElement * el, const gchar * name)
+{
+  gint64 end = deadline_s (WAIT_S);
+
+  for (;;) {
+    GstPad *p = gst_element_get_static_pad (el, name);
+
+    if (p == NULL)
+      return TRUE;
+    gst_object_unref (p);
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (20 * 1000);
+  }
+}
+
+static guint64
+stat_u64 (GstElement * el, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (el, "stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+/* ---- echo, both directions of opening ---- */
+
+/* Pushes @total bytes through @tp in @chunk pieces, then EOS; the echo
+ * comes back into @rx; checks the bytes, the clean close on both sides
+ * and that the pads are removed. */
+static void
+echo_roundtrip (Harness * h, GstElement * dialer, GstElement * listener,
+    gsize total, gsize chunk)
+{
+  Rx *rx = rx_new ();
+  GstPad *tp;
+  g_autoptr (GByteArray) sent = g_byte_array_new ();
+  gsize off;
+  Event *e;
+  gchar ds = side_of (h, dialer), ls = side_of (h, listener);
+
+  link_src_to_rx (h, dialer, rx);
+  g_signal_connect (listener, "pad-added", G_CALLBACK (pad_added_echo), h);
+  g_object_set (dialer, "dial-on-request", TRUE, NULL);
+  harness_start (h);
+
+  tp = test_pad_for (dialer, "sink_" ECHO_K "_0");
+  for (off = 0; off < total; off += chunk) {
+    GstBuffer *b = pattern (MIN (chunk, total - off), (guint) (off / chunk));
+    GstMapInfo map;
+
+    gst_buffer_map (b, &map, GST_MAP_READ);
+    g_byte_array_append (sent, map.data, map.size);
+    gst_buffer_unmap (b, &map);
+    g_assert_cmpint (gst_pad_push (tp, b), ==, GST_FLOW_OK);
+  }
+  g_assert_true (gst_pad_push_event (tp, gst_event_new_eos ()));
+
+  g_assert_true (rx_wait (rx, total, TRUE));
+  g_assert_cmpmem (rx->data->data, rx->data->len, sent->data, sent->len);
+
+  /* both sides opened it once, with the protocol and direction */
+  e = wait_event (h, ds, 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_cmpstr (GST_PAD_NAME (e->pad), ==, "src_" ECHO_K "_0");
+  {
+    GstLibp2pDirection dir;
+    gchar *proto = NULL;
+
+    g_object_get (e->pad, "substream-direction", &dir, "protocol", &proto, NULL);
+    g_assert_cmpint (dir, ==, GST_LIBP2P_DIRECTION_OUTBOUND);
+    g_assert_cmpstr (proto, ==, ECHO_P);
+    g_free (proto);
+  }
+  e = wait_event (h, ls, 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+
+  /* FIN both ways then FIN_ACK: a clean close, reported, pads removed */
+  e = wait_event (h, ds, 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, -1);
+  e = wait_event (h, ls, 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, -1);
+  g_assert_true (pad_gone (dialer, "src_" ECHO_K "_0"));
+  g_assert_true (pad_gone (dialer, "sink_" ECHO_K "_0"));
+  g_assert_true (pad_gone (listener, "src_" ECHO_K "_0"));
+  g_assert_nonnull (wait_bus (h, ds, "libp2p-substream-opened"));
+  g_assert_nonnull (wait_bus (h, ds, "libp2p-substream-closed"));
+
+  g_assert_cmpuint (stat_u64 (dialer, "bytes-out"), ==, total);
+  g_assert_cmpuint (stat_u64 (dialer, "bytes-in"), ==, total);
+  g_assert_cmpuint (stat_u64 (dialer, "substreams-opened"), ==, 1);
+  g_assert_cmpuint (stat_u64 (listener, "substreams-opened"), ==, 1);
+  g_assert_cmpuint (count_events (h, ds, 'f'), ==, 0);
+
+  test_pad_free (tp);
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* a dials /echo/1.0.0 on b; 1 MiB echoed; clean half-close both ways. */
+static void
+test_echo_a_dials (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+
+  echo_roundtrip (h, h->a, h->b, 1024 * 1024, 65536);
+}
+
+/* The other direction of opening: b dials a. */
+static void
+test_echo_b_dials (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+
+  echo_roundtrip (h, h->b, h->a, 256 * 1024, 10000);
+}
+
+/* Non-lazy dialing (data waits for the confirmation), odd chunk sizes
+ * crossing frame boundaries. */
+static void
+test_echo_not_lazy (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+
+  g_object_set (h->a, "lazy", FALSE, "max-frame-size", 1000, NULL);
+  echo_roundtrip (h, h->a, h->b, 100 * 1000 + 7, 4099);
+}
+
+/* ---- open-substream: fallback, refusal, failures ---- */
+
+/* Case 3 / D4: /nope refused, the fallback /echo is agreed. */
+static void
+test_fallback (void)
+{
+  const gchar *fb[] = { ECHO_P, NULL };
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint id = 0;
+  Event *e;
+
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", "/nope/1.0.0", fb, &id);
+  g_assert_cmpuint (id, >, 0);
+  e = wait_event (h, 'a', 0, 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->kind, ==, 'o');
+  g_assert_cmpuint (e->id, ==, id);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_cmpstr (GST_PAD_NAME (e->pad), ==, "src_" ECHO_K "_0");
+  e = wait_event (h, 'b', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  harness_free (h);
+}
+
+/* Nothing in common: refused, reported by signal and bus message; the
+ * connection stays usable for the next substream. */
+static void
+test_refusal_then_reuse (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  const GstStructure *s;
+  const GError *err = NULL;
+  guint id = 0;
+  Event *e;
+
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", "/nope/1.0.0", NULL, &id);
+  e = wait_event (h, 'a', 0, 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->kind, ==, 'f');
+  g_assert_cmpuint (e->id, ==, id);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_REFUSED);
+  s = wait_bus (h, 'a', "libp2p-substream-failed");
+  g_assert_nonnull (s);
+  g_assert_true (gst_structure_get (s, "error", G_TYPE_ERROR, &err, NULL));
+  g_assert_cmpint (err->code, ==, GST_LIBP2P_ERROR_REFUSED);
+  g_clear_error ((GError **) & err);
+
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->id, ==, id);
+  g_assert_cmpuint (stat_u64 (h->a, "substreams-failed"), ==, 1);
+  g_assert_cmpuint (count_events (h, 'b', 'f'), ==, 0);
+  harness_free (h);
+}
+
+static gboolean
+accept_custom (GstElement * el, const gchar * protocol, gpointer user_data)
+{
+  return g_str_equal (protocol, "/custom/2");
+}
+
+/* accept-protocol lets the application take a protocol not listed. */
+static void
+test_accept_protocol_signal (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint id = 0;
+  Event *e;
+
+  g_signal_connect (h->b, "accept-protocol", G_CALLBACK (accept_custom), NULL);
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", "/custom/2", NULL, &id);
+  e = wait_event (h, 'b', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, "/custom/2");
+  g_assert_cmpstr (GST_PAD_NAME (e->pad), ==, "src_custom-2_0");
+  g_assert_nonnull (wait_event (h, 'a', 'o', 0));
+  harness_free (h);
+}
+
+/* D18: opening while not connected fails at once, reported. */
+static void
+test_open_not_connected (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint id = 0;
+
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_cmpuint (id, >, 0);
+  /* reported before open-substream returned */
+  g_assert_cmpuint (count_events (h, 'a', 'f'), ==, 1);
+  g_assert_cmpint (wait_event (h, 'a', 'f', 0)->code, ==,
+      GST_LIBP2P_ERROR_NOT_CONNECTED);
+  harness_free (h);
+}
+
+/* D20: a bad protocol id is refused with a clear error. */
+static void
+test_open_invalid_protocol (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint id = 0;
+  Event *e;
+
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", "ping", NULL, &id);
+  e = wait_event (h, 'a', 'f', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_INVALID_ARGUMENT);
+  g_assert_true (strstr (e->message, "'/'") != NULL);
+  harness_free (h);
+}
+
+/* Configured protocols whose pad keys collide are a configuration error. */
+static void
+test_protocols_key_collision (void)
+{
+  const gchar *bad = "/a/b,/a-b";
+  GstElement *e = gst_element_factory_make ("libp2pwebrtcbin", NULL);
+  GstElement *pipe = gst_pipeline_new (NULL);
+
+  g_object_set (e, "protocols", bad, NULL);
+  gst_bin_add (GST_BIN (pipe), e);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+/* protocols from a gst-launch style string: comma-separated, spaces
+ * ignored; an invalid id is a configuration error, not a crash. */
+static void
+test_protocols_from_string (void)
+{
+  GstElement *e = gst_element_factory_make ("libp2pwebrtcbin", NULL);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  gchar *p = NULL;
+
+  gst_util_set_object_arg (G_OBJECT (e), "protocols",
+      "/echo/1.0.0, /ipfs/ping/1.0.0");
+  g_object_get (e, "protocols", &p, NULL);
+  g_assert_cmpstr (p, ==, "/echo/1.0.0,/ipfs/ping/1.0.0");
+  g_free (p);
+  g_object_set (e, "protocols", "/ok/1,no-slash", NULL);
+  gst_bin_add (GST_BIN (pipe), e);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+/* ---- against a raw webrtcbin peer ---- */
+
+/* The raw peer answers the first message of each channel with h->user
+ * (hex), or stays silent if it is NULL. */
+static void
+raw_reply_first (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
+{
+  gboolean first;
+
+  g_mutex_lock (&h->lock);
+  first = !g_object_get_data (G_OBJECT (ch), "answered");
+  g_object_set_data (G_OBJECT (ch), "answered", GINT_TO_POINTER (1));
+  g_mutex_unlock (&h->lock);
+  if (first && h->user)
+    raw_send_hex (ch, h->user);
+}
+
+static Harness *
+raw_harness (const gchar * reply_hex)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+
+  h->user = (gpointer) reply_hex;
+  h->raw_on_message = raw_reply_first;
+  harness_start (h);
+  return h;
+}
+
+/* Opens /echo (plus @fallback) from a and returns the failure code, or
+ * -1 if it opened. */
+static gint
+dial_raw (Harness * h, const gchar * fallback)
+{
+  const gchar *fb[] = { fallback, NULL };
+  guint id = 0;
+  Event *e;
+
+  g_signal_emit_by_name (h->a, "open-substream", fallback ? "/nope/1.0.0" :
+      ECHO_P, fallback ? fb : NULL, &id);
+  e = wait_event (h, 'a', 0, 0);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->id, ==, id);
+  return e->kind == 'o' ? -1 : e->code;
+}
+
+/* D1 on the wire: our first frame is exactly header + proposal, as one
+ * data-channel message; a confirmation opens the substream. */
+static void
+test_raw_first_frame_exact (void)
+{
+  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+  GByteArray *rx;
+
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  g_assert_true (raw_wait_rx (h, 0, 36));
+  rx = g_ptr_array_index (h->raw_rx, 0);
+  {
+    const guint8 want[] = { 0x23, 0x12, 0x21, 0x13, '/', 'm', 'u', 'l', 't',
+      'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n',
+      0x0c, '/', 'e', 'c', 'h', 'o', '/', '1', '.', '0', '.', '0', '\n'
+    };
+    g_assert_cmpmem (rx->data, 36, want, sizeof (want));
+  }
+  harness_free (h);
+}
+
+/* Case 10 / D16: a peer that never answers: timeout, RESET_STREAM sent. */
+static void
+test_raw_timeout (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  GByteArray *rx;
+
+  g_object_set (h->a, "negotiation-timeout", 500 * GST_MSECOND, NULL);
+  h->raw_on_message = raw_reply_first;
+  harness_start (h);
+  g_assert_cmpint (dial_raw (h, NULL), ==, GST_LIBP2P_ERROR_TIMEOUT);
+  g_assert_true (raw_wait_rx (h, 0, 36 + 3));
+  rx = g_ptr_array_index (h->raw_rx, 0);
+  g_assert_cmpmem (rx->data + 36, 3, "\x02\x08\x02", 3);
+  harness_free (h);
+}
+
+/* D7: na before the header. */
+static void
+test_raw_na_before_header (void)
+{
+  Harness *h = raw_harness ("06 12 04 " NA_M);
+
+  g_assert_cmpint (dial_raw (h, NULL), ==,
+      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  harness_free (h);
+}
+
+/* D3: a confirmation of the fallback that was never proposed. */
+static void
+test_raw_unproposed_confirmation (void)
+{
+  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+
+  g_assert_cmpint (dial_raw (h, ECHO_P), ==,
+      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  harness_free (h);
+}
+
+/* L18 from the dialer's side: a message declaring 2000 bytes. */
+static void
+test_raw_oversized_message (void)
+{
+  Harness *h = raw_harness ("1a 12 18 " HDR "d0 0f 2f 61");
+
+  g_assert_cmpint (dial_raw (h, NULL), ==,
+      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  harness_free (h);
+}
+
+/* A frame over the receive cap is a violation too. */
+static void
+test_raw_oversized_frame (void)
+{
+  Harness *h = raw_harness ("81 80 04");
+
+  g_assert_cmpint (dial_raw (h, NULL), ==,
+      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  harness_free (h);
+}
+
+/* D14: FIN while negotiating. */
+static void
+test_raw_flag_while_negotiating (void)
+{
+  Harness *h = raw_harness ("02 08 00");
+
+  g_assert_cmpint (dial_raw (h, NULL), ==,
+      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  harness_free (h);
+}
+
+/* D9 (#583): data pipelined after the confirmation arrives first on the
+ * src pad; then more data, FIN -> EOS, and our FIN_ACK (H1, H5). */
+static void
+test_raw_pipelined_data_after_confirmation (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  Rx *rx = rx_new ();
+  GstWebRTCDataChannel *ch;
+  GByteArray *got;
+
+  h->user = (gpointer) ("28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
+  h->raw_on_message = raw_reply_first;
+  link_src_to_rx (h, h->a, rx);
+  harness_start (h);
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  g_assert_true (rx_wait (rx, 5, FALSE));
+  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
+  ch = raw_wait_channel (h, 0);
+  raw_send_hex (ch, "07 08 00 12 03 62 79 65");     /* "bye" + FIN */
+  g_assert_true (rx_wait (rx, 8, TRUE));
+  g_assert_cmpmem (rx->data->data, 8, "hellobye", 8);
+  /* FIN_ACK answered once */
+  g_assert_true (raw_wait_rx (h, 0, 36 + 3));
+  got = g_ptr_array_index (h->raw_rx, 0);
+  g_assert_cmpmem (got->data + 36, 3, "\x02\x08\x03", 3);
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* L10 / L5, js-libp2p style: the raw peer dials us with header, proposal
+ * and data in one frame, and (second channel) a frame whose varint and
+ * body come as two data-channel messages; both keep the data. */
+static void
+test_raw_dials_us_with_data (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  Rx *rx = rx_new ();
+  GstWebRTCDataChannel *c1 = NULL, *c2 = NULL;
+  GstStructure *o;
+  Event *e;
+
+  link_src_to_rx (h, h->a, rx);
+  harness_start (h);
+  o = gst_structure_new_empty ("application/data-channel");
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c1);
+  g_assert_nonnull (c1);
+  raw_add_channel (h, c1);
+  gst_structure_free (o);
+  g_assert_true (raw_wait_open (c1));
+  raw_send_hex (c1, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_true (rx_wait (rx, 5, FALSE));
+  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
+  /* our answer: the same header + echo, one frame */
+  g_assert_true (raw_wait_rx (h, 0, 36));
+
+  o = gst_structure_new_empty ("application/data-channel");
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c2);
+  gst_structure_free (o);
+  raw_add_channel (h, c2);
+  g_assert_true (raw_wait_open (c2));
+  raw_send_hex (c2, "28");
+  raw_send_hex (c2, "12 26 " HDR ECHO_M "77 6f 72 6c 64");
+  e = wait_event (h, 'a', 'o', 1);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (GST_PAD_NAME (e->pad), ==, "src_" ECHO_K "_1");
+  g_assert_true (rx_wait (rx, 10, FALSE));
+  g_assert_cmpmem (rx->data->data + 5, 5, "world", 5);
+
+  g_object_unref (c1);
+  g_object_unref (c2);
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* H8: RESET_STREAM on an open substream: closed with an error for that
+ * substream only, reported on the bus, src pad ended. */
+static void
+test_raw_reset_on_open_substream (void)
+{
+  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+  Rx *rx = rx_new ();
+  const GstStructure *s;
+  Event *e;
+
+  link_src_to_rx (h, h->a, rx);
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  raw_send_hex (raw_wait_channel (h, 0), "02 08 02");
+  e = wait_event (h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_RESET);
+  s = wait_bus (h, 'a', "libp2p-substream-closed");
+  g_assert_nonnull (s);
+  g_assert_true (gst_structure_has_field (s, "error"));
+  g_assert_true (rx_wait (rx, 0, TRUE));
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* H7: STOP_SENDING makes the sink pad return EOS. */
+static void
+test_raw_stop_sending (void)
+{
+  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+  GstPad *tp;
+  gint64 end;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  g_assert_cmpint (gst_pad_push (tp, pattern (100, 1)), ==, GST_FLOW_OK);
+  g_assert_true (raw_wait_rx (h, 0, 36 + 103));
+  raw_send_hex (raw_wait_channel (h, 0), "02 08 01");
+  end = deadline_s (WAIT_S);
+  while (ret == GST_FLOW_OK && g_get_monotonic_time () < end) {
+    g_usleep (10 * 1000);
+    ret = gst_pad_push (tp, pattern (10, 2));
+  }
+  g_assert_cmpint (ret, ==, GST_FLOW_EOS);
+  test_pad_free (tp);
+  harness_free (h);
+}
+
+/* A failed negotiation gives the waiting sink pad an error flow. */
+static void
+test_raw_sink_pad_error_flow (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  GstPad *tp;
+
+  g_object_set (h->a, "dial-on-request", TRUE, "lazy", FALSE, NULL);
+  h->user = (gpointer) ("1a 12 18 " HDR NA_M);
+  h->raw_on_message = raw_reply_first;
+  harness_start (h);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  g_assert_cmpint (gst_pad_push (tp, pattern (100, 1)), ==, GST_FLOW_ERROR);
+  g_assert_cmpint (wait_event (h, 'a', 'f', 0)->code, ==,
+      GST_LIBP2P_ERROR_REFUSED);
+  test_pad_free (tp);
+  harness_free (h);
+}
+
+/* Frames on the wire never exceed max-frame-size (H11), and their
+ * payloads reassemble to what was pushed. */
+static void
+test_raw_frame_size_limit (void)
+{
+  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+  GstPad *tp;
+  GByteArray *rx;
+  gsize off = 36, total = 0;
+  guint frames = 0;
+
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  g_assert_cmpint (gst_pad_push (tp, pattern (40000, 3)), ==, GST_FLOW_OK);
+  g_assert_true (raw_wait_rx (h, 0, 36 + 40000 + 3 * 5));
+  g_assert_cmpuint (h->raw_max_msg, <=, 16384);
+  rx = g_ptr_array_index (h->raw_rx, 0);
+  while (off < rx->len) {
+    /* frame: 2-byte varint body len, 0x12, 2-byte payload len */
+    guint body = (rx->data[off] & 0x7f) | (rx->data[off + 1] << 7);
+
+    g_assert_cmpuint (rx->data[off + 2], ==, 0x12);
+    total += body - 3;
+    off += 2 + body;
+    frames++;
+  }
+  g_assert_cmpuint (total, ==, 40000);
+  g_assert_cmpuint (frames, ==, 3);
+  test_pad_free (tp);
+  harness_free (h);
+}
+
+/* The channel closes while opening (peer gone mid-negotiation, D17). */
+static void
+close_on_first (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
+{
+  gst_webrtc_data_channel_close (ch);
+}
+
+static void
+test_raw_peer_closes_mid_negotiation (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+
+  h->raw_on_message = close_on_first;
+  harness_start (h);
+  g_assert_cmpint (dial_raw (h, NULL), ==, GST_LIBP2P_ERROR_CLOSED);
+  harness_free (h);
+}
+
+/* ---- many substreams ---- */
+
+static void
+test_hundred_substreams (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint i, id;
+
+  harness_start (h);
+  for (i = 0; i < 100; i++) {
+    GstElement *from = i % 2 ? h->a : h->b;
+
+    g_signal_emit_by_name (from, "open-substream", ECHO_P, NULL, &id);
+  }
+  g_assert_true (wait_count (h, 'a', 'o', 100));
+  g_assert_true (wait_count (h, 'b', 'o', 100));
+  g_assert_cmpuint (count_events (h, 'a', 'f'), ==, 0);
+  g_assert_cmpuint (count_events (h, 'b', 'f'), ==, 0);
+  {
+    GstStructure *s = NULL;
+    guint active = 0;
+
+    g_object_get (h->a, "stats", &s, NULL);
+    gst_structure_get_uint (s, "substreams-active", &active);
+    g_assert_cmpuint (active, ==, 100);
+    gst_structure_free (s);
+  }
+  harness_free (h);
+}
+
+/* ---- teardown in every state ---- */
+
+static void
+test_teardown_before_connected (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  GstPad *sink;
+
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  sink = gst_element_request_pad_simple (h->a, "sink_" ECHO_K "_0");
+  g_assert_nonnull (sink);
+  gst_element_set_state (h->pipe, GST_STATE_PLAYING);
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  harness_free (h);
+}
+
+static void
+test_teardown_while_negotiating (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  guint id;
+  Event *e;
+
+  h->raw_on_message = raw_reply_first;  /* never answers */
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_true (raw_wait_rx (h, 0, 36));
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  /* the requester is told */
+  e = wait_event (h, 'a', 'f', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_STOPPED);
+  harness_free (h);
+}
+
+static void
+test_teardown_while_streaming (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  Rx *rx = rx_new ();
+  GstPad *tp;
+  guint i;
+
+  link_src_to_rx (h, h->a, rx);
+  g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  harness_start (h);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  for (i = 0; i < 20; i++)
+    g_assert_cmpint (gst_pad_push (tp, pattern (16384, i)), ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 16384, FALSE));
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  /* pushing after the teardown fails cleanly */
+  g_assert_cmpint (gst_pad_push (tp, pattern (10, 1)), !=, GST_FLOW_OK);
+  test_pad_free (tp);
+  harness_free (h);
+  rx_free (rx);
+}
+
+static void
+test_teardown_after_close_and_restart (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint id;
+
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 0));
+  gst_element_set_state (h->pipe, GST_STATE_READY);
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  harness_free (h);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/element/echo-a-dials", test_echo_a_dials);
+  g_test_add_func ("/element/echo-b-dials", test_echo_b_dials);
+  g_test_add_func ("/element/echo-not-lazy", test_echo_not_lazy);
+  g_test_add_func ("/element/fallback", test_fallback);
+  g_test_add_func ("/element/refusal-then-reuse", test_refusal_then_reuse);
+  g_test_add_func ("/element/accept-protocol-signal",
+      test_accept_protocol_signal);
+  g_test_add_func ("/element/open-not-connected", test_open_not_connected);
+  g_test_add_func ("/element/open-invalid-protocol",
+      test_open_invalid_protocol);
+  g_test_add_func ("/element/protocols-key-collision",
+      test_protocols_key_collision);
+  g_test_add_func ("/element/protocols-from-string",
+      test_protocols_from_string);
+  g_test_add_func ("/element/raw/first-frame-exact",
+      test_raw_first_frame_exact);
+  g_test_add_func ("/element/raw/timeout", test_raw_timeout);
+  g_test_add_func ("/element/raw/na-before-header",
+      test_raw_na_before_header);
+  g_test_add_func ("/element/raw/unproposed-confirmation",
+      test_raw_unproposed_confirmation);
+  g_test_add_func ("/element/raw/oversized-message",
+      test_raw_oversized_message);
+  g_test_add_func ("/element/raw/oversized-frame", test_raw_oversized_frame);
+  g_test_add_func ("/element/raw/flag-while-negotiating",
+      test_raw_flag_while_negotiating);
+  g_test_add_func ("/element/raw/pipelined-data-after-confirmation",
+      test_raw_pipelined_data_after_confirmation);
+  g_test_add_func ("/element/raw/dials-us-with-data",
+      test_raw_dials_us_with_data);
+  g_test_add_func ("/element/raw/reset-on-open-substream",
+      test_raw_reset_on_open_substream);
+  g_test_add_func ("/element/raw/stop-sending", test_raw_stop_sending);
+  g_test_add_func ("/element/raw/sink-pad-error-flow",
+      test_raw_sink_pad_error_flow);
+  g_test_add_func ("/element/raw/frame-size-limit",
+      test_raw_frame_size_limit);
+  g_test_add_func ("/element/raw/peer-closes-mid-negotiation",
+      test_raw_peer_closes_mid_negotiation);
+  g_test_add_func ("/element/hundred-substreams", test_hundred_substreams);
+  g_test_add_func ("/element/teardown/before-connected",
+      test_teardown_before_connected);
+  g_test_add_func ("/element/teardown/while-negotiating",
+      test_teardown_while_negotiating);
+  g_test_add_func ("/element/teardown/while-streaming",
+      test_teardown_while_streaming);
+  g_test_add_func ("/element/teardown/after-close",
+      test_teardown_after_close_and_restart);
+  return g_test_run ();
+}
