@@ -340,6 +340,36 @@ raw_send_hex (GstWebRTCDataChannel * ch, const gchar * hexstr)
   g_bytes_unref (b);
 }
 
+/* Waits until the raw peer's @nth channel received @len bytes or was
+ * closed by the other side. */
+static gboolean
+raw_wait_closed_or_rx (Harness * h, guint nth, guint len)
+{
+  gint64 end = deadline_s (WAIT_S);
+
+  for (;;) {
+    GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+    GstWebRTCDataChannel *ch = NULL;
+    gboolean got;
+
+    g_mutex_lock (&h->lock);
+    got = h->raw_rx->len > nth &&
+        ((GByteArray *) g_ptr_array_index (h->raw_rx, nth))->len >= len;
+    if (h->raw_channels->len > nth)
+      ch = g_object_ref (g_ptr_array_index (h->raw_channels, nth));
+    g_mutex_unlock (&h->lock);
+    if (ch) {
+      g_object_get (ch, "ready-state", &st, NULL);
+      g_object_unref (ch);
+    }
+    if (got || st == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED)
+      return TRUE;
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (10 * 1000);
+  }
+}
+
 /* Waits until a channel the raw peer created is open (webrtcbin 1.22
  * crashes when sending on a channel still connecting). */
 static gboolean

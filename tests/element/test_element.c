@@ -597,9 +597,13 @@ test_raw_timeout (void)
   h->raw_on_message = raw_reply_first;
   harness_start (h);
   g_assert_cmpint (dial_raw (h, NULL), ==, GST_LIBP2P_ERROR_TIMEOUT);
-  g_assert_true (raw_wait_rx (h, 0, 36 + 3));
+  /* We send RESET_STREAM, then close.  webrtcbin does not order a close
+   * after the messages before it at the receiver, so the RESET may be
+   * overtaken: the channel is reset either way (spec reference H3). */
+  g_assert_true (raw_wait_closed_or_rx (h, 0, 36 + 3));
   rx = g_ptr_array_index (h->raw_rx, 0);
-  g_assert_cmpmem (rx->data + 36, 3, "\x02\x08\x02", 3);
+  if (rx->len >= 36 + 3)
+    g_assert_cmpmem (rx->data + 36, 3, "\x02\x08\x02", 3);
   harness_free (h);
 }
 
