@@ -152,6 +152,30 @@ wait_event (Harness * h, gchar side, gchar kind, guint nth)
   return found;
 }
 
+/* The first 'o'pened or 'f'ailed event of @side for substream @id. */
+static Event *
+wait_outcome (Harness * h, gchar side, guint id)
+{
+  gint64 end = deadline_s (WAIT_S);
+  Event *found = NULL;
+
+  g_mutex_lock (&h->lock);
+  while (found == NULL) {
+    guint i;
+
+    for (i = 0; i < h->events->len && !found; i++) {
+      Event *e = g_ptr_array_index (h->events, i);
+
+      if (e->side == side && e->id == id && (e->kind == 'o' || e->kind == 'f'))
+        found = e;
+    }
+    if (!found && !g_cond_wait_until (&h->cond, &h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&h->lock);
+  return found;
+}
+
 static guint
 count_events (Harness * h, gchar side, gchar kind)
 {
@@ -492,6 +516,10 @@ make_libp2p (Harness * h, const gchar * name, const gchar * protos)
   return e;
 }
 
+/* When set, harness_new() gives a a webrtcbin of the test's own
+ * (the "webrtcbin" property, set in NULL). */
+static gboolean harness_supply_webrtcbin;
+
 /* Builds the pair; @b_raw makes b a plain webrtcbin.  Not started. */
 static Harness *
 harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
@@ -509,6 +537,11 @@ harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
       g_byte_array_unref);
   h->pipe = gst_pipeline_new (NULL);
   h->a = make_libp2p (h, "a", protos_a);
+  if (harness_supply_webrtcbin) {
+    GstElement *own = gst_element_factory_make ("webrtcbin", "own");
+
+    g_object_set (h->a, "webrtcbin", own, NULL);
+  }
   g_object_get (h->a, "webrtcbin", &h->wa, NULL);
   h->b_raw = b_raw;
   if (b_raw) {

@@ -559,9 +559,8 @@ dial_raw (Harness * h, const gchar * fallback)
 
   g_signal_emit_by_name (h->a, "open-substream", fallback ? "/nope/1.0.0" :
       ECHO_P, fallback ? fb : NULL, &id);
-  e = wait_event (h, 'a', 0, 0);
+  e = wait_outcome (h, 'a', id);
   g_assert_nonnull (e);
-  g_assert_cmpuint (e->id, ==, id);
   return e->kind == 'o' ? -1 : e->code;
 }
 
@@ -856,6 +855,72 @@ test_raw_peer_closes_mid_negotiation (void)
   harness_free (h);
 }
 
+/* A slow consumer: the src pad's downstream never takes its buffers.  The
+ * receive queue fills, that substream alone is reset (OVERFLOW), and the
+ * connection keeps serving other substreams. */
+static void
+test_raw_slow_consumer_overflow (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  GstWebRTCDataChannel *ch;
+  GstElement *stuck = NULL;
+  GString *frame;
+  Event *e;
+  guint i;
+
+  g_object_set (h->a, "receive-queue-size", 65536, NULL);
+  h->user = (gpointer) ("23 12 21 " HDR ECHO_M);
+  h->raw_on_message = raw_reply_first;
+  harness_start (h);
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  e = wait_event (h, 'a', 'o', 0);
+  /* an appsink that holds one buffer and is never pulled: it blocks */
+  stuck = gst_element_factory_make ("appsink", NULL);
+  g_object_set (stuck, "max-buffers", 1, "drop", FALSE, "sync", FALSE,
+      "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (h->pipe), stuck);
+  gst_element_sync_state_with_parent (stuck);
+  {
+    GstPad *sp = gst_element_get_static_pad (stuck, "sink");
+
+    g_assert_cmpint (gst_pad_link (e->pad, sp), ==, GST_PAD_LINK_OK);
+    gst_object_unref (sp);
+  }
+  ch = raw_wait_channel (h, 0);
+  /* 8 frames of 16 KiB = 128 KiB behind a blocked pad, over 64 KiB */
+  frame = g_string_new ("84 80 01 12 80 80 01");
+  for (i = 0; i < 16384; i++)
+    g_string_append (frame, " 62");
+  for (i = 0; i < 8; i++)
+    raw_send_hex (ch, frame->str);
+  e = wait_event (h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_OVERFLOW);
+  g_string_free (frame, TRUE);
+
+  /* the connection still serves a new substream */
+  g_assert_cmpint (dial_raw (h, NULL), ==, -1);
+  harness_free (h);
+}
+
+/* An application-supplied webrtcbin is used and returned by the property. */
+static void
+test_supplied_webrtcbin (void)
+{
+  Harness *h;
+  guint id;
+
+  harness_supply_webrtcbin = TRUE;
+  h = harness_new (echo_only, echo_only, FALSE);
+  harness_supply_webrtcbin = FALSE;
+  g_assert_cmpstr (GST_OBJECT_NAME (h->wa), ==, "own");
+  g_assert_true (GST_OBJECT_PARENT (h->wa) == GST_OBJECT (h->a));
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 0));
+  harness_free (h);
+}
+
 /* ---- many substreams ---- */
 
 static void
@@ -1005,6 +1070,9 @@ main (int argc, char **argv)
       test_raw_frame_size_limit);
   g_test_add_func ("/element/raw/peer-closes-mid-negotiation",
       test_raw_peer_closes_mid_negotiation);
+  g_test_add_func ("/element/raw/slow-consumer-overflow",
+      test_raw_slow_consumer_overflow);
+  g_test_add_func ("/element/supplied-webrtcbin", test_supplied_webrtcbin);
   g_test_add_func ("/element/hundred-substreams", test_hundred_substreams);
   g_test_add_func ("/element/teardown/before-connected",
       test_teardown_before_connected);
