@@ -481,6 +481,33 @@ ss_send_flag (Substream * ss, gint flag)
   g_mutex_unlock (&ss->send_lock);
 }
 
+/* Our write half is done: FIN (once), FIN_ACK awaited until the timer.
+ * Called with self->lock held, returns with it held; the lock is dropped
+ * while sending (after send_lock is taken, so the FIN follows any reply
+ * sent before). */
+static void
+ss_finish_write_locked (Substream * ss)
+{
+  Lp2pSubstreamActions act;
+  g_autoptr (GBytes) fin = NULL;
+  g_autoptr (GError) err = NULL;
+
+  if (ss->state != SS_OPEN)
+    return;
+  lp2p_substream_close_write (&ss->hc, now_us (), &act);
+  if (act.send_flag == LP2P_FLAG_NONE)
+    return;
+  ss_arm_timer_locked (ss, ss->self->fin_ack_timeout);
+  fin = lp2p_frame_encode (act.send_flag, NULL, 0);
+  g_mutex_lock (&ss->send_lock);
+  g_mutex_unlock (&ss->self->lock);
+  if (!ss_send_frame_unlocked (ss, fin, &err))
+    GST_DEBUG_OBJECT (ss->self, "channel %d: FIN not sent: %s",
+        ss->channel_id, err->message);
+  g_mutex_unlock (&ss->send_lock);
+  g_mutex_lock (&ss->self->lock);
+}
+
 /* ---- ending ---- */
 
 static GError *
@@ -1052,6 +1079,27 @@ open_outbound_locked (GstLibp2pWebrtcBin * self, const gchar * const *proposals,
   return ss_ref (ss);
 }
 
+/* A substream that fails before it exists (bad arguments, no connection):
+ * gets an id and its report at once, in the caller's thread.  Called with
+ * self->lock, releases it. */
+static guint
+report_failure_now_unlock (GstLibp2pWebrtcBin * self, const gchar * protocol,
+    const GError * err)
+{
+  guint id = ++self->next_id;
+
+  self->stat_failed++;
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "substream %u: %s", id, err->message);
+  g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, id, protocol, err);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("libp2p-substream-failed", "id", G_TYPE_UINT, id,
+              "protocol", G_TYPE_STRING, protocol, "direction", G_TYPE_STRING,
+              "outbound", "error", G_TYPE_ERROR, err, NULL)));
+  return id;
+}
+
 static guint
 gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
     const gchar * protocol, const gchar * const *fallbacks)
@@ -1070,38 +1118,17 @@ gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
   if (!self->running || !self->connected) {
     /* Reported at once (DESIGN.md: opening on a connection that is not
      * connected fails at once). */
-    id = ++self->next_id;
-    self->stat_failed++;
-    g_mutex_unlock (&self->lock);
     err = error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
         "cannot open %s: the connection is not established",
         protocol ? protocol : "(null)");
-    GST_INFO_OBJECT (self, "%s", err->message);
-    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, id, protocol,
-        err);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self),
-            gst_structure_new ("libp2p-substream-failed", "id", G_TYPE_UINT,
-                id, "protocol", G_TYPE_STRING, protocol, "error",
-                G_TYPE_ERROR, err, NULL)));
-    return id;
+    return report_failure_now_unlock (self, protocol, err);
   }
   ss = protocol ? open_outbound_locked (self,
       (const gchar * const *) list->pdata, -1, &err) : NULL;
   if (ss == NULL) {
-    id = ++self->next_id;
-    self->stat_failed++;
-    g_mutex_unlock (&self->lock);
     if (err == NULL)
       err = error_new (GST_LIBP2P_ERROR_INVALID_ARGUMENT, "no protocol given");
-    g_signal_emit (self, signals[SIGNAL_SUBSTREAM_FAILED], 0, id, protocol,
-        err);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self),
-            gst_structure_new ("libp2p-substream-failed", "id", G_TYPE_UINT,
-                id, "protocol", G_TYPE_STRING, protocol, "error",
-                G_TYPE_ERROR, err, NULL)));
-    return id;
+    return report_failure_now_unlock (self, protocol, err);
   }
   id = ss->id;
   g_mutex_unlock (&self->lock);
@@ -1193,30 +1220,12 @@ src_loop (GstPad * pad)
   g_mutex_unlock (&self->lock);
 
   if (item == EOS_MARKER) {
-    gboolean write_open;
-
     gst_pad_push_event (pad, gst_event_new_eos ());
     g_mutex_lock (&self->lock);
     ss->src_done = TRUE;
     /* Nobody writes on this substream: finish our half too. */
-    write_open = ss->state == SS_OPEN && ss->sinkpad == NULL &&
-        lp2p_substream_can_write (&ss->hc);
-    if (write_open) {
-      Lp2pSubstreamActions act;
-
-      lp2p_substream_close_write (&ss->hc, now_us (), &act);
-      ss_arm_timer_locked (ss, self->fin_ack_timeout);
-      g_mutex_lock (&ss->send_lock);
-      g_mutex_unlock (&self->lock);
-      {
-        g_autoptr (GBytes) fin = lp2p_frame_encode (act.send_flag, NULL, 0);
-        g_autoptr (GError) err = NULL;
-
-        ss_send_frame_unlocked (ss, fin, &err);
-      }
-      g_mutex_unlock (&ss->send_lock);
-      g_mutex_lock (&self->lock);
-    }
+    if (ss->sinkpad == NULL)
+      ss_finish_write_locked (ss);
     ss_maybe_remove_locked (ss);
     g_mutex_unlock (&self->lock);
     gst_pad_pause_task (pad);
@@ -1413,7 +1422,6 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 static void
 sink_finish_write (GstLibp2pWebrtcBin * self, GstPad * pad, Substream * ss)
 {
-  Lp2pSubstreamActions act;
   GstFlowReturn ret;
 
   g_mutex_lock (&self->lock);
@@ -1431,23 +1439,8 @@ sink_finish_write (GstLibp2pWebrtcBin * self, GstPad * pad, Substream * ss)
       return;
     }
   }
-  lp2p_substream_close_write (&ss->hc, now_us (), &act);
-  if (act.send_flag == LP2P_FLAG_NONE) {
-    g_mutex_unlock (&self->lock);
-    return;
-  }
-  ss_arm_timer_locked (ss, self->fin_ack_timeout);
-  g_mutex_lock (&ss->send_lock);
+  ss_finish_write_locked (ss);
   g_mutex_unlock (&self->lock);
-  {
-    g_autoptr (GBytes) fin = lp2p_frame_encode (act.send_flag, NULL, 0);
-    g_autoptr (GError) err = NULL;
-
-    if (!ss_send_frame_unlocked (ss, fin, &err))
-      GST_DEBUG_OBJECT (pad, "FIN not sent: %s", err->message);
-  }
-  g_mutex_unlock (&ss->send_lock);
-  GST_DEBUG_OBJECT (pad, "FIN sent on substream %u", ss->id);
 }
 
 static gboolean
@@ -1628,18 +1621,10 @@ gst_libp2p_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   if (ss) {
+    /* the writer is gone: FIN */
     g_mutex_lock (&self->lock);
-    if (ss->state == SS_OPEN && lp2p_substream_can_write (&ss->hc)) {
-      Lp2pSubstreamActions act;
-
-      /* the writer is gone: FIN */
-      lp2p_substream_close_write (&ss->hc, now_us (), &act);
-      ss_arm_timer_locked (ss, self->fin_ack_timeout);
-      g_mutex_unlock (&self->lock);
-      ss_send_flag (ss, act.send_flag);
-    } else {
-      g_mutex_unlock (&self->lock);
-    }
+    ss_finish_write_locked (ss);
+    g_mutex_unlock (&self->lock);
     ss_unref (ss);
   }
   gst_element_remove_pad (element, pad);

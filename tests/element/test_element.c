@@ -606,58 +606,43 @@ test_raw_timeout (void)
   harness_free (h);
 }
 
-/* D7: na before the header. */
-static void
-test_raw_na_before_header (void)
+/* The remote's answer to our proposal breaks the protocol: each case is
+ * reported to the requester with the code (spec reference table D). */
+typedef struct
 {
-  Harness *h = raw_harness ("06 12 04 " NA_M);
+  const gchar *reply;           /* hex, one data-channel message */
+  const gchar *fallback;        /* propose /nope/1.0.0 first, then this */
+  GstLibp2pError code;
+} RawCase;
 
-  g_assert_cmpint (dial_raw (h, NULL), ==,
-      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
-  harness_free (h);
-}
+static const RawCase raw_na_before_header = {
+  /* D7 */ "06 12 04 " NA_M, NULL, GST_LIBP2P_ERROR_PROTOCOL_VIOLATION
+};
+static const RawCase raw_unproposed_confirmation = {
+  /* D3 */ "23 12 21 " HDR ECHO_M, ECHO_P, GST_LIBP2P_ERROR_PROTOCOL_VIOLATION
+};
+static const RawCase raw_oversized_message = {
+  /* L18 from the dialer's side: a message declaring 2000 bytes */
+  "1a 12 18 " HDR "d0 0f 2f 61", NULL, GST_LIBP2P_ERROR_PROTOCOL_VIOLATION
+};
+static const RawCase raw_oversized_frame = {
+  /* a frame declaring 65537 bytes, over the receive cap */
+  "81 80 04", NULL, GST_LIBP2P_ERROR_PROTOCOL_VIOLATION
+};
+static const RawCase raw_flag_while_negotiating = {
+  /* D14 */ "02 08 00", NULL, GST_LIBP2P_ERROR_PROTOCOL_VIOLATION
+};
+static const RawCase raw_refused = {
+  /* D11 */ "1a 12 18 " HDR NA_M, NULL, GST_LIBP2P_ERROR_REFUSED
+};
 
-/* D3: a confirmation of the fallback that was never proposed. */
 static void
-test_raw_unproposed_confirmation (void)
+test_raw_bad_answer (gconstpointer data)
 {
-  Harness *h = raw_harness ("23 12 21 " HDR ECHO_M);
+  const RawCase *c = data;
+  Harness *h = raw_harness (c->reply);
 
-  g_assert_cmpint (dial_raw (h, ECHO_P), ==,
-      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
-  harness_free (h);
-}
-
-/* L18 from the dialer's side: a message declaring 2000 bytes. */
-static void
-test_raw_oversized_message (void)
-{
-  Harness *h = raw_harness ("1a 12 18 " HDR "d0 0f 2f 61");
-
-  g_assert_cmpint (dial_raw (h, NULL), ==,
-      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
-  harness_free (h);
-}
-
-/* A frame over the receive cap is a violation too. */
-static void
-test_raw_oversized_frame (void)
-{
-  Harness *h = raw_harness ("81 80 04");
-
-  g_assert_cmpint (dial_raw (h, NULL), ==,
-      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
-  harness_free (h);
-}
-
-/* D14: FIN while negotiating. */
-static void
-test_raw_flag_while_negotiating (void)
-{
-  Harness *h = raw_harness ("02 08 00");
-
-  g_assert_cmpint (dial_raw (h, NULL), ==,
-      GST_LIBP2P_ERROR_PROTOCOL_VIOLATION);
+  g_assert_cmpint (dial_raw (h, c->fallback), ==, c->code);
   harness_free (h);
 }
 
@@ -1048,15 +1033,18 @@ main (int argc, char **argv)
   g_test_add_func ("/element/raw/first-frame-exact",
       test_raw_first_frame_exact);
   g_test_add_func ("/element/raw/timeout", test_raw_timeout);
-  g_test_add_func ("/element/raw/na-before-header",
-      test_raw_na_before_header);
-  g_test_add_func ("/element/raw/unproposed-confirmation",
-      test_raw_unproposed_confirmation);
-  g_test_add_func ("/element/raw/oversized-message",
-      test_raw_oversized_message);
-  g_test_add_func ("/element/raw/oversized-frame", test_raw_oversized_frame);
-  g_test_add_func ("/element/raw/flag-while-negotiating",
-      test_raw_flag_while_negotiating);
+  g_test_add_data_func ("/element/raw/na-before-header",
+      &raw_na_before_header, test_raw_bad_answer);
+  g_test_add_data_func ("/element/raw/unproposed-confirmation",
+      &raw_unproposed_confirmation, test_raw_bad_answer);
+  g_test_add_data_func ("/element/raw/oversized-message",
+      &raw_oversized_message, test_raw_bad_answer);
+  g_test_add_data_func ("/element/raw/oversized-frame",
+      &raw_oversized_frame, test_raw_bad_answer);
+  g_test_add_data_func ("/element/raw/flag-while-negotiating",
+      &raw_flag_while_negotiating, test_raw_bad_answer);
+  g_test_add_data_func ("/element/raw/refused", &raw_refused,
+      test_raw_bad_answer);
   g_test_add_func ("/element/raw/pipelined-data-after-confirmation",
       test_raw_pipelined_data_after_confirmation);
   g_test_add_func ("/element/raw/dials-us-with-data",
