@@ -191,30 +191,6 @@ count_events (Harness * h, gchar side, gchar kind)
   return n;
 }
 
-/* Waits until @n events of @side/@kind were seen. */
-static gboolean
-wait_count (Harness * h, gchar side, gchar kind, guint n)
-{
-  gint64 end = deadline_s (WAIT_S * 2);
-  gboolean ok;
-
-  g_mutex_lock (&h->lock);
-  for (;;) {
-    guint i, c = 0;
-
-    for (i = 0; i < h->events->len; i++) {
-      Event *e = g_ptr_array_index (h->events, i);
-
-      c += e->side == side && e->kind == kind;
-    }
-    ok = c >= n;
-    if (ok || !g_cond_wait_until (&h->cond, &h->lock, end))
-      break;
-  }
-  g_mutex_unlock (&h->lock);
-  return ok;
-}
-
 /* ---- signalling ---- */
 
 static void
