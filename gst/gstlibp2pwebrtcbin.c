@@ -221,6 +221,7 @@ struct _GstLibp2pWebrtcBin
   GHashTable *key_next;         /* key -> next n */
   GList *waiting_pads;          /* requested sink pads without substream */
   guint next_id;
+  guint32 stream_id_base;       /* random: stream ids unique across elements */
   GThreadPool *worker;
 
   /* stats */
@@ -1074,8 +1075,8 @@ open_outbound_locked (GstLibp2pWebrtcBin * self, const gchar * const *proposals,
   ss->state = SS_WAIT_CONNECT;
   if (proposals[1] == NULL)
     ss_assign_key_locked (ss, proposals[0], n);
-  if (self->connected)
-    schedule_locked (self, JOB_CREATE_CHANNEL, ss);
+  /* the caller creates the channel at once when connected (no hop through
+   * the worker: it costs open latency); else it waits for the connection */
   return ss_ref (ss);
 }
 
@@ -1132,6 +1133,7 @@ gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
   }
   id = ss->id;
   g_mutex_unlock (&self->lock);
+  ss_create_channel (self, ss);
   ss_unref (ss);
   return id;
 }
@@ -1543,7 +1545,7 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
   GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
   g_autofree gchar *key = NULL;
   GstLibp2pPad *lpad;
-  Substream *ss;
+  Substream *ss, *dial = NULL;
   gint n;
 
   if (!parse_sink_name (name, &key, &n)) {
@@ -1589,8 +1591,10 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
     }
     list[0] = proto;
     ss = open_outbound_locked (self, list, n, NULL);
-    if (ss)
+    if (ss) {
+      dial = self->connected ? ss_ref (ss) : NULL;
       ss_unref (ss);            /* the table keeps it */
+    }
   }
   if (ss) {
     pad_set_from_substream_locked (lpad, ss);
@@ -1601,6 +1605,11 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
   g_mutex_unlock (&self->lock);
 
   gst_element_add_pad (element, GST_PAD (lpad));
+  if (dial) {
+    /* connected already: open now (else when the connection comes up) */
+    ss_create_channel (self, dial);
+    ss_unref (dial);
+  }
   return GST_PAD (lpad);
 }
 
@@ -1699,8 +1708,9 @@ job_expose (GstLibp2pWebrtcBin * self, Substream * ss)
   g_mutex_unlock (&self->lock);
 
   gst_pad_set_active (GST_PAD (lpad), TRUE);
-  stream_id = gst_pad_create_stream_id_printf (GST_PAD (lpad),
-      GST_ELEMENT (self), "%u", ss->id);
+  /* (gst_pad_create_stream_id() wants at most one sink pad on the element:
+   * we have one per substream) */
+  stream_id = g_strdup_printf ("libp2p/%08x/%u", self->stream_id_base, ss->id);
   gst_pad_push_event (GST_PAD (lpad), gst_event_new_stream_start (stream_id));
   caps = gst_caps_new_simple ("application/x-libp2p-stream", "protocol",
       G_TYPE_STRING, ss->protocol, NULL);
@@ -2379,6 +2389,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
+  self->stream_id_base = g_random_int ();
 
   webrtc = gst_element_factory_make ("webrtcbin", "webrtcbin");
   if (webrtc)

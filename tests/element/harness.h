@@ -12,6 +12,9 @@
 #ifndef __TEST_HARNESS_H__
 #define __TEST_HARNESS_H__
 
+/* a header of static helpers: each user takes what it needs */
+#pragma GCC diagnostic ignored "-Wunused-function"
+
 #include <gst/gst.h>
 #include <gst/app/app.h>
 #include <gst/webrtc/webrtc.h>

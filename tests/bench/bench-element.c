@@ -1,0 +1,692 @@
+/* Benchmarks: libp2pwebrtcbin against the raw webrtcbin data channel it
+ * wraps, in the same run, over 127.0.0.1 (tests/element/harness.h).
+ *
+ *   bench-element [--quick]
+ *
+ *  1. bulk: one substream, BULK_MIB MiB one way, 16384-byte messages on the
+ *     wire both ways (element: 16377-byte payload frames), alternated,
+ *     RUNS runs each: MB/s of payload, median/min/max, and the ratio;
+ *  2. open latency: from asking for a substream to the first echoed byte,
+ *     lazy and non-lazy, against creating a raw channel and echoing one
+ *     message;
+ *  3. many substreams: MANY at once (time, memory per idle substream), then
+ *     SEQ in sequence, each opened, 1 KiB each way, closed;
+ * Each section prints one table.  Not a pass/fail test. */
+#include "harness.h"
+#include "frame.h"
+
+#include <stdio.h>
+
+static guint BULK_MIB = 256;
+static guint RUNS = 5;
+static guint LAT_N = 30;
+static guint MANY = 1000;
+static guint SEQ = 10000;
+
+#define MSG 16384               /* bytes per data-channel message */
+
+static gdouble
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static gint
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+median (gdouble * v, guint n)
+{
+  qsort (v, n, sizeof (gdouble), cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static gdouble
+min_of (const gdouble * v, guint n)
+{
+  gdouble m = v[0];
+  guint i;
+
+  for (i = 1; i < n; i++)
+    m = MIN (m, v[i]);
+  return m;
+}
+
+static gdouble
+max_of (const gdouble * v, guint n)
+{
+  gdouble m = v[0];
+  guint i;
+
+  for (i = 1; i < n; i++)
+    m = MAX (m, v[i]);
+  return m;
+}
+
+static guint64
+rss_kib (const gchar * field)
+{
+  g_autofree gchar *status = NULL;
+  gchar *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  p = strstr (status, field);
+  return p ? g_ascii_strtoull (p + strlen (field), NULL, 10) : 0;
+}
+
+/* ---- a counting sink: a floating pad whose chain counts bytes ---- */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint64 bytes;
+  gdouble first, last;
+  gboolean eos;
+} Counter;
+
+static GstFlowReturn
+count_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  Counter *c = g_object_get_data (G_OBJECT (pad), "counter");
+
+  g_mutex_lock (&c->lock);
+  if (c->bytes == 0)
+    c->first = now_s ();
+  c->bytes += gst_buffer_get_size (buf);
+  c->last = now_s ();
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+  gst_buffer_unref (buf);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+count_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  Counter *c = g_object_get_data (G_OBJECT (pad), "counter");
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    g_mutex_lock (&c->lock);
+    c->eos = TRUE;
+    g_cond_broadcast (&c->cond);
+    g_mutex_unlock (&c->lock);
+  }
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static GstPad *
+counting_pad (Counter * c)
+{
+  GstPad *p = gst_pad_new ("count", GST_PAD_SINK);
+
+  g_object_set_data (G_OBJECT (p), "counter", c);
+  gst_pad_set_chain_function (p, count_chain);
+  gst_pad_set_event_function (p, count_event);
+  gst_pad_set_active (p, TRUE);
+  return p;
+}
+
+static gboolean
+counter_wait (Counter * c, guint64 bytes, gint secs)
+{
+  gint64 end = g_get_monotonic_time () + secs * G_TIME_SPAN_SECOND;
+  gboolean ok;
+
+  g_mutex_lock (&c->lock);
+  while (c->bytes < bytes)
+    if (!g_cond_wait_until (&c->cond, &c->lock, end))
+      break;
+  ok = c->bytes >= bytes;
+  g_mutex_unlock (&c->lock);
+  return ok;
+}
+
+/* ---- 1. bulk ---- */
+
+static void
+on_opened_link_counter (GstElement * el, guint id, const gchar * protocol,
+    GstPad * src, GstPad * counter)
+{
+  gst_pad_link (src, counter);
+}
+
+static gdouble
+bulk_element (guint64 total)
+{
+  Harness *h = harness_new ("/bulk/1.0.0", "/bulk/1.0.0", FALSE);
+  Counter c = { 0, };
+  GstPad *cp = counting_pad (&c);
+  GstPad *sink, *tp;
+  GstSegment seg;
+  guint64 sent = 0;
+  gsize payload = lp2p_frame_max_payload (MSG);
+  gdouble t0, secs;
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  g_signal_connect (h->b, "substream-opened",
+      G_CALLBACK (on_opened_link_counter), cp);
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  harness_start (h);
+  sink = gst_element_request_pad_simple (h->a, "sink_bulk-1-0-0_0");
+  tp = gst_pad_new ("bulksrc", GST_PAD_SRC);
+  gst_pad_set_active (tp, TRUE);
+  gst_pad_link (tp, sink);
+  gst_pad_push_event (tp, gst_event_new_stream_start ("bulk"));
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_pad_push_event (tp, gst_event_new_segment (&seg));
+
+  t0 = now_s ();
+  while (sent < total) {
+    gsize n = MIN (payload, total - sent);
+    GstBuffer *b = gst_buffer_new_allocate (NULL, n, NULL);
+
+    gst_buffer_memset (b, 0, (guint8) sent, n);
+    if (gst_pad_push (tp, b) != GST_FLOW_OK)
+      break;
+    sent += n;
+  }
+  if (!counter_wait (&c, total, 120))
+    g_printerr ("bulk (element): only %" G_GUINT64_FORMAT " bytes arrived\n",
+        c.bytes);
+  secs = c.last - t0;
+  gst_pad_set_active (tp, FALSE);
+  gst_object_unref (tp);
+  gst_object_unref (sink);
+  harness_free (h);
+  gst_pad_set_active (cp, FALSE);
+  gst_object_unref (cp);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  return c.bytes / secs / 1e6;
+}
+
+/* raw: the receiver counts in on-message-data */
+typedef struct
+{
+  Counter c;
+  GstWebRTCDataChannel *tx;
+  gboolean open;
+  GMutex lock;
+  GCond cond;
+} Raw;
+
+static void
+raw_count (GstWebRTCDataChannel * ch, GBytes * data, Counter * c)
+{
+  g_mutex_lock (&c->lock);
+  if (c->bytes == 0)
+    c->first = now_s ();
+  c->bytes += g_bytes_get_size (data);
+  c->last = now_s ();
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+raw_on_dc (GstElement * w, GstWebRTCDataChannel * ch, Counter * c)
+{
+  g_signal_connect (ch, "on-message-data", G_CALLBACK (raw_count), c);
+}
+
+static void
+raw_low (GstWebRTCDataChannel * ch, Raw * r)
+{
+  g_mutex_lock (&r->lock);
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+/* Two plain webrtcbins connected like the harness does, with one data
+ * channel @label created by a before the offer. */
+static Harness *
+raw_pair_new (Counter * rx, GstWebRTCDataChannel ** ch)
+{
+  Harness *h = g_new0 (Harness, 1);
+  GstStructure *o;
+
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  h->bus_messages =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
+  h->raw_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  h->raw_rx = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_byte_array_unref);
+  h->pipe = gst_pipeline_new (NULL);
+  h->a = gst_element_factory_make ("webrtcbin", "ra");
+  h->b = gst_element_factory_make ("webrtcbin", "rb");
+  h->wa = gst_object_ref (h->a);
+  h->wb = gst_object_ref (h->b);
+  gst_bin_add_many (GST_BIN (h->pipe), h->a, h->b, NULL);
+  loopback_only (h->wa);
+  loopback_only (h->wb);
+  g_signal_connect (h->wa, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wb);
+  g_signal_connect (h->wb, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wa);
+  g_signal_connect (h->wa, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+  g_signal_connect (h->wb, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+  if (rx)
+    g_signal_connect (h->wb, "on-data-channel", G_CALLBACK (raw_on_dc), rx);
+  gst_element_set_state (h->pipe, GST_STATE_PLAYING);
+  o = gst_structure_new ("application/data-channel", "ordered",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  g_signal_emit_by_name (h->wa, "create-data-channel", "bench", o, ch);
+  gst_structure_free (o);
+  g_signal_emit_by_name (h->wa, "create-offer", NULL,
+      gst_promise_new_with_change_func (offer_created, h, NULL));
+  if (!harness_wait_connected (h) || !raw_wait_open (*ch))
+    g_printerr ("raw pair: no connection\n");
+  return h;
+}
+
+static gdouble
+bulk_raw (guint64 total)
+{
+  Raw r;
+  GstWebRTCDataChannel *ch = NULL;
+  Harness *h;
+  guint64 sent = 0;
+  gdouble t0, secs;
+  guint8 *data = g_malloc0 (MSG);
+
+  memset (&r, 0, sizeof (r));
+  g_mutex_init (&r.c.lock);
+  g_cond_init (&r.c.cond);
+  g_mutex_init (&r.lock);
+  g_cond_init (&r.cond);
+  h = raw_pair_new (&r.c, &ch);
+  g_object_set (ch, "buffered-amount-low-threshold", (guint64) 512 * 1024,
+      NULL);
+  g_signal_connect (ch, "on-buffered-amount-low", G_CALLBACK (raw_low), &r);
+
+  t0 = now_s ();
+  while (sent < total) {
+    GBytes *b = g_bytes_new_static (data, MSG);
+    guint64 amount = 0;
+
+    /* the same 1 MiB high-water mark as the element's default */
+    for (;;) {
+      g_object_get (ch, "buffered-amount", &amount, NULL);
+      if (amount <= 1024 * 1024)
+        break;
+      g_mutex_lock (&r.lock);
+      g_cond_wait_until (&r.cond, &r.lock, g_get_monotonic_time () +
+          100 * G_TIME_SPAN_MILLISECOND);
+      g_mutex_unlock (&r.lock);
+    }
+    gst_webrtc_data_channel_send_data_full (ch, b, NULL);
+    g_bytes_unref (b);
+    sent += MSG;
+  }
+  if (!counter_wait (&r.c, total, 120))
+    g_printerr ("bulk (raw): only %" G_GUINT64_FORMAT " bytes arrived\n",
+        r.c.bytes);
+  secs = r.c.last - t0;
+  g_object_unref (ch);
+  harness_free (h);
+  g_free (data);
+  return r.c.bytes / secs / 1e6;
+}
+
+static void
+bench_bulk (void)
+{
+  gdouble el[16], raw[16], mel, mraw;
+  guint64 total = (guint64) BULK_MIB * 1024 * 1024;
+  guint i;
+
+  for (i = 0; i < RUNS; i++) {
+    el[i] = bulk_element (total);
+    raw[i] = bulk_raw (total);
+    g_printerr ("  bulk run %u: element %.1f MB/s, raw %.1f MB/s\n", i + 1,
+        el[i], raw[i]);
+  }
+  printf ("\n1. Bulk throughput: %u MiB one way, 16384-byte messages, %u "
+      "runs each, alternated\n", BULK_MIB, RUNS);
+  printf ("| path | median MB/s | min | max |\n|---|---|---|---|\n");
+  printf ("| libp2pwebrtcbin substream (payload) | %.1f | %.1f | %.1f |\n",
+      median (el, RUNS), min_of (el, RUNS), max_of (el, RUNS));
+  printf ("| raw webrtcbin data channel | %.1f | %.1f | %.1f |\n",
+      median (raw, RUNS), min_of (raw, RUNS), max_of (raw, RUNS));
+  mel = median (el, RUNS);
+  mraw = median (raw, RUNS);
+  printf ("| ratio element / raw (medians) | %.3f | | |\n", mel / mraw);
+}
+
+/* ---- echo on b: floating pads, src -> in (chain) -> out -> sink ---- */
+
+static GstFlowReturn
+echo_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  return gst_pad_push (g_object_get_data (G_OBJECT (pad), "out"), buf);
+}
+
+static gboolean
+echo_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstPad *out = g_object_get_data (G_OBJECT (pad), "out");
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS ||
+      GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START ||
+      GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+    return gst_pad_push_event (out, event);
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static void
+echo_opened (GstElement * el, guint id, const gchar * protocol, GstPad * src,
+    GPtrArray * keep)
+{
+  g_autofree gchar *name = g_strdup_printf ("sink%s", GST_PAD_NAME (src) + 3);
+  GstPad *back = gst_element_request_pad_simple (el, name);
+  GstPad *in = gst_pad_new (NULL, GST_PAD_SINK);
+  GstPad *out = gst_pad_new (NULL, GST_PAD_SRC);
+
+  g_object_set_data (G_OBJECT (in), "out", out);
+  gst_pad_set_chain_function (in, echo_chain);
+  gst_pad_set_event_function (in, echo_event);
+  gst_pad_set_active (in, TRUE);
+  gst_pad_set_active (out, TRUE);
+  gst_pad_link (out, back);
+  gst_pad_link (src, in);
+  gst_object_unref (back);
+  g_mutex_lock (&((Harness *) g_object_get_data (G_OBJECT (el),
+              "h"))->lock);
+  g_ptr_array_add (keep, in);
+  g_ptr_array_add (keep, out);
+  g_mutex_unlock (&((Harness *) g_object_get_data (G_OBJECT (el),
+              "h"))->lock);
+}
+
+static void
+pad_free (gpointer p)
+{
+  gst_pad_set_active (p, FALSE);
+  gst_object_unref (p);
+}
+
+/* a's outbound substreams: their src pad goes to the shared counter */
+static void
+a_opened_to_counter (GstElement * el, guint id, const gchar * protocol,
+    GstPad * src, GPtrArray * keep)
+{
+  Counter *c = g_object_get_data (G_OBJECT (el), "counter");
+  GstPad *cp = counting_pad (c);
+
+  gst_pad_link (src, cp);
+  g_ptr_array_add (keep, cp);
+}
+
+static Harness *
+echo_pair (GPtrArray * keep_b, GPtrArray * keep_a, Counter * c)
+{
+  Harness *h = harness_new ("/echo/1.0.0", "/echo/1.0.0", FALSE);
+
+  g_object_set_data (G_OBJECT (h->b), "h", h);
+  g_object_set_data (G_OBJECT (h->a), "counter", c);
+  g_signal_connect (h->b, "substream-opened", G_CALLBACK (echo_opened),
+      keep_b);
+  g_signal_connect (h->a, "substream-opened",
+      G_CALLBACK (a_opened_to_counter), keep_a);
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  return h;
+}
+
+static GstPad *
+pusher_for (GstElement * el, const gchar * name)
+{
+  GstPad *sink = gst_element_request_pad_simple (el, name);
+  GstPad *tp = gst_pad_new (NULL, GST_PAD_SRC);
+  GstSegment seg;
+
+  gst_pad_set_active (tp, TRUE);
+  gst_pad_link (tp, sink);
+  gst_object_unref (sink);
+  gst_pad_push_event (tp, gst_event_new_stream_start ("b"));
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_pad_push_event (tp, gst_event_new_segment (&seg));
+  return tp;
+}
+
+/* ---- 2. open latency ---- */
+
+static void
+latency_element (gboolean lazy, gdouble * out, guint n)
+{
+  Counter c = { 0, };
+  g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) ka = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) tps = g_ptr_array_new_with_free_func (pad_free);
+  Harness *h;
+  guint i;
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  h = echo_pair (kb, ka, &c);
+  g_object_set (h->a, "lazy", lazy, NULL);
+  harness_start (h);
+  for (i = 0; i < n; i++) {
+    g_autofree gchar *name = g_strdup_printf ("sink_echo-1-0-0_%u", i);
+    gdouble t0 = now_s ();
+    GstPad *tp = pusher_for (h->a, name);
+
+    gst_pad_push (tp, gst_buffer_new_memdup ("x", 1));
+    counter_wait (&c, i + 1, 10);
+    out[i] = (c.last - t0) * 1e3;
+    g_ptr_array_add (tps, tp);
+  }
+  harness_free (h);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+}
+
+typedef struct
+{
+  Counter c;
+  gpointer sent_on;             /* the channel the byte was sent on */
+} Lat;
+
+static void
+lat_echo_msg (GstWebRTCDataChannel * ch, GBytes * data, gpointer u)
+{
+  gst_webrtc_data_channel_send_data_full (ch, data, NULL);
+}
+
+static void
+lat_remote_dc (GstElement * w, GstWebRTCDataChannel * ch, gpointer u)
+{
+  g_signal_connect (ch, "on-message-data", G_CALLBACK (lat_echo_msg), NULL);
+}
+
+static void
+lat_open_send (GstWebRTCDataChannel * ch, gpointer u)
+{
+  GBytes *b;
+
+  /* on-open, or the ready-state check after connecting it: once */
+  if (g_atomic_pointer_exchange ((gpointer *) & ((Lat *) u)->sent_on, ch) ==
+      (gpointer) ch)
+    return;
+  b = g_bytes_new_static ("x", 1);
+
+  gst_webrtc_data_channel_send_data_full (ch, b, NULL);
+  g_bytes_unref (b);
+}
+
+static void
+latency_raw (gdouble * out, guint n)
+{
+  Lat l;
+  GstWebRTCDataChannel *first = NULL;
+  g_autoptr (GPtrArray) chans = g_ptr_array_new_with_free_func (g_object_unref);
+  Harness *h;
+  guint i;
+
+  memset (&l, 0, sizeof (l));
+  g_mutex_init (&l.c.lock);
+  g_cond_init (&l.c.cond);
+  h = raw_pair_new (NULL, &first);
+  g_signal_connect (h->wb, "on-data-channel", G_CALLBACK (lat_remote_dc),
+      NULL);
+  for (i = 0; i < n; i++) {
+    GstWebRTCDataChannel *ch = NULL;
+    GstStructure *o = gst_structure_new ("application/data-channel",
+        "ordered", G_TYPE_BOOLEAN, TRUE, NULL);
+    gdouble t0 = now_s ();
+
+    g_signal_emit_by_name (h->wa, "create-data-channel", "", o, &ch);
+    gst_structure_free (o);
+    g_signal_connect (ch, "on-message-data", G_CALLBACK (raw_count), &l.c);
+    g_signal_connect (ch, "on-open", G_CALLBACK (lat_open_send), &l);
+    {
+      GstWebRTCDataChannelState st;
+
+      g_object_get (ch, "ready-state", &st, NULL);
+      if (st == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN)
+        lat_open_send (ch, &l);
+    }
+    counter_wait (&l.c, i + 1, 10);
+    out[i] = (l.c.last - t0) * 1e3;
+    g_ptr_array_add (chans, ch);
+  }
+  g_object_unref (first);
+  harness_free (h);
+}
+
+static void
+bench_latency (void)
+{
+  gdouble lazy[64], eager[64], raw[64];
+  gdouble ml, me, mr;
+
+  latency_element (TRUE, lazy, LAT_N);
+  latency_element (FALSE, eager, LAT_N);
+  latency_raw (raw, LAT_N);
+  ml = median (lazy, LAT_N);
+  me = median (eager, LAT_N);
+  mr = median (raw, LAT_N);
+  printf ("\n2. Open latency: ask for a substream -> first echoed byte, "
+      "established connection, %u each\n", LAT_N);
+  printf ("| path | median ms | min | max | vs raw |\n|---|---|---|---|---|\n");
+  printf ("| element, lazy dial | %.2f | %.2f | %.2f | %.2f |\n", ml,
+      min_of (lazy, LAT_N), max_of (lazy, LAT_N), ml / mr);
+  printf ("| element, wait for confirmation | %.2f | %.2f | %.2f | %.2f |\n",
+      me, min_of (eager, LAT_N), max_of (eager, LAT_N), me / mr);
+  printf ("| raw: create channel, echo one message | %.2f | %.2f | %.2f | "
+      "1.00 |\n", mr, min_of (raw, LAT_N), max_of (raw, LAT_N));
+}
+
+/* ---- 3. many substreams ---- */
+
+static void
+bench_many (void)
+{
+  Harness *h = harness_new ("/idle/1.0.0", "/idle/1.0.0", FALSE);
+  guint64 rss0, rss1;
+  gdouble t0, t_many, t_seq;
+  guint i, id, opened_a;
+  Counter c = { 0, };
+  g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) ka = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) tps = g_ptr_array_new_with_free_func (pad_free);
+  GstBuffer *kib = gst_buffer_new_allocate (NULL, 1024, NULL);
+  guint seq_done = 0;
+
+  g_object_set (h->a, "negotiation-timeout", 60 * GST_SECOND, NULL);
+  g_object_set (h->b, "negotiation-timeout", 60 * GST_SECOND, NULL);
+  harness_start (h);
+  rss0 = rss_kib ("VmRSS:");
+  t0 = now_s ();
+  for (i = 0; i < MANY; i++)
+    g_signal_emit_by_name (h->a, "open-substream", "/idle/1.0.0", NULL, &id);
+  for (;;) {
+    opened_a = count_events (h, 'a', 'o') + count_events (h, 'a', 'f');
+    if ((opened_a >= MANY && count_events (h, 'b', 'o') >=
+            count_events (h, 'a', 'o')) || now_s () - t0 > 120)
+      break;
+    g_usleep (5000);
+  }
+  t_many = now_s () - t0;
+  g_usleep (200 * 1000);
+  rss1 = rss_kib ("VmRSS:");
+  printf ("\n3. Many substreams on one connection\n");
+  printf ("| measure | value |\n|---|---|\n");
+  printf ("| %u opened at once: opened / failed | %u / %u |\n", MANY,
+      count_events (h, 'a', 'o'), count_events (h, 'a', 'f'));
+  printf ("| %u at once: time to all opened on both sides | %.2f s "
+      "(%.0f opens/s) |\n", MANY, t_many, MANY / t_many);
+  printf ("| memory per idle open substream, both ends in this process | "
+      "%.1f KiB |\n", (gdouble) (rss1 - rss0) / MANY);
+  harness_free (h);
+
+  /* SEQ in sequence on a fresh connection */
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  h = echo_pair (kb, ka, &c);
+  g_object_set (h->a, "lazy", TRUE, NULL);
+  harness_start (h);
+  t0 = now_s ();
+  for (i = 0; i < SEQ; i++) {
+    g_autofree gchar *name = g_strdup_printf ("sink_echo-1-0-0_%u", i);
+    GstPad *tp = pusher_for (h->a, name);
+
+    gst_pad_push (tp, gst_buffer_ref (kib));
+    gst_pad_push_event (tp, gst_event_new_eos ());
+    if (!counter_wait (&c, (guint64) (i + 1) * 1024, 10))
+      break;
+    seq_done++;
+    g_ptr_array_add (tps, tp);
+    /* keep what is held bounded: drop the pads of finished substreams */
+    if (tps->len > 64) {
+      g_mutex_lock (&h->lock);
+      g_ptr_array_remove_range (kb, 0, MIN (kb->len, 64));
+      g_mutex_unlock (&h->lock);
+      g_ptr_array_remove_range (tps, 0, 32);
+    }
+  }
+  t_seq = now_s () - t0;
+  printf ("| %u in sequence (open, 1 KiB each way, FIN): done | %u in %.1f s "
+      "(%.0f substreams/s) |\n", SEQ, seq_done, t_seq, seq_done / t_seq);
+  printf ("| peak RSS of the process | %.1f MiB |\n",
+      rss_kib ("VmHWM:") / 1024.0);
+  gst_buffer_unref (kib);
+  harness_free (h);
+}
+
+int
+main (int argc, char **argv)
+{
+  gboolean quick = argc > 1 && g_str_equal (argv[1], "--quick");
+
+  gst_init (&argc, &argv);
+  if (quick) {
+    BULK_MIB = 16;
+    RUNS = 2;
+    LAT_N = 5;
+    MANY = 50;
+    SEQ = 100;
+  }
+  if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
+          "bulk"))
+    bench_bulk ();
+  if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
+          "latency"))
+    bench_latency ();
+  if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
+          "many"))
+    bench_many ();
+  return 0;
+}
