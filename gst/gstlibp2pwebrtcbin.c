@@ -101,6 +101,12 @@ G_DEFINE_QUARK (gst-libp2p-error-quark, gst_libp2p_error);
 /* The channel reserved for the WebRTC-direct Noise handshake: negotiated,
  * never a substream (libp2p/specs webrtc/webrtc-direct.md). */
 #define RESERVED_CHANNEL_ID 0
+/* webrtcbin 1.22's SCTP association has 1024 streams; each side allocates
+ * ids of one parity (RFC 8832: by DTLS role), and id 0 is reserved: at most
+ * 511 channels we open can be alive at once.  Past that webrtcbin's sctpenc
+ * fails to write and posts an ERROR that would stop the pipeline, so the
+ * element refuses the open instead (measured: 512 of 1000 opened). */
+#define MAX_LIVE_OUTBOUND 511
 
 enum
 {
@@ -182,6 +188,7 @@ struct _Substream
   gboolean send_reset;          /* JOB_END sends RESET_STREAM first */
   gboolean was_open;
   gboolean ended;               /* JOB_END ran */
+  gboolean counted;             /* in self->live_outbound */
   gboolean removing;
   GError *error;
   guint64 bytes_in, bytes_out;
@@ -221,6 +228,7 @@ struct _GstLibp2pWebrtcBin
   GHashTable *key_next;         /* key -> next n */
   GList *waiting_pads;          /* requested sink pads without substream */
   guint next_id;
+  guint live_outbound;           /* outbound channels created, not closed */
   guint32 stream_id_base;       /* random: stream ids unique across elements */
   GThreadPool *worker;
 
@@ -945,6 +953,12 @@ ss_detach_channel (Substream * ss)
   channel = ss->channel;
   ss->channel = NULL;
   g_mutex_unlock (&ss->send_lock);
+  g_mutex_lock (&ss->self->lock);
+  if (ss->counted) {
+    ss->counted = FALSE;
+    ss->self->live_outbound--;
+  }
+  g_mutex_unlock (&ss->self->lock);
   if (channel == NULL)
     return;
   g_signal_handler_disconnect (channel, ss->sig_data);
@@ -1008,6 +1022,16 @@ ss_create_channel (GstLibp2pWebrtcBin * self, Substream * ss)
     g_mutex_unlock (&self->lock);
     return;
   }
+  if (self->live_outbound >= MAX_LIVE_OUTBOUND) {
+    ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_TOO_MANY,
+            "cannot open %s: %u substreams opened by this side are alive, "
+            "webrtcbin has no SCTP stream for more", ss->protocol,
+            self->live_outbound), FALSE);
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->live_outbound++;
+  ss->counted = TRUE;
   webrtc = gst_object_ref (self->webrtcbin);
   g_mutex_unlock (&self->lock);
 
@@ -1020,6 +1044,8 @@ ss_create_channel (GstLibp2pWebrtcBin * self, Substream * ss)
 
   g_mutex_lock (&self->lock);
   if (channel == NULL) {
+    ss->counted = FALSE;
+    self->live_outbound--;
     ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
             "webrtcbin refused to create a data channel for substream %u",
             ss->id), FALSE);

@@ -27,6 +27,7 @@ typedef enum
   GST_LIBP2P_ERROR_RESET,       /* the remote sent RESET_STREAM */
   GST_LIBP2P_ERROR_OVERFLOW,    /* the receive queue overflowed */
   GST_LIBP2P_ERROR_STOPPED,     /* the element was stopped */
+  GST_LIBP2P_ERROR_TOO_MANY,    /* no SCTP stream left for a new substream */
 } GstLibp2pError;
 
 G_END_DECLS

@@ -58,6 +58,7 @@ struct _Harness
   GPtrArray *raw_channels;      /* GstWebRTCDataChannel* (ref) */
   GPtrArray *raw_rx;            /* GByteArray* per raw channel, all bytes */
   guint raw_msgs;
+  gint pipeline_errors;          /* ERROR messages on the bus */
   gsize raw_max_msg;             /* largest message the raw peer got */
   RawMessageFunc raw_on_message;
   gpointer user;
@@ -450,6 +451,7 @@ bus_sync (GstBus * bus, GstMessage * msg, Harness * h)
     g_printerr ("pipeline error from %s: %s\n", GST_OBJECT_NAME
         (GST_MESSAGE_SRC (msg)), err->message);
     g_clear_error (&err);
+    g_atomic_int_inc (&h->pipeline_errors);
   }
   return GST_BUS_DROP;
 }

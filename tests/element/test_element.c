@@ -975,6 +975,35 @@ test_hundred_substreams (void)
   harness_free (h);
 }
 
+/* webrtcbin 1.22 has 1024 SCTP streams, one parity per side: past 511
+ * live channels of ours the element refuses the open with TOO_MANY
+ * instead of letting webrtcbin's sctpenc post a pipeline ERROR. */
+static void
+test_too_many_substreams (void)
+{
+  Harness *h = harness_new (echo_only, echo_only, FALSE);
+  guint i, id, too_many = 0;
+
+  g_object_set (h->a, "negotiation-timeout", 30 * GST_SECOND, NULL);
+  harness_start (h);
+  for (i = 0; i < 515; i++)
+    g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  {
+    gint64 end = deadline_s (60);
+
+    while (count_events (h, 'a', 'o') + count_events (h, 'a', 'f') < 515 &&
+        g_get_monotonic_time () < end)
+      g_usleep (20 * 1000);
+  }
+  for (i = 0; i < count_events (h, 'a', 'f'); i++)
+    too_many += wait_event (h, 'a', 'f', i)->code == GST_LIBP2P_ERROR_TOO_MANY;
+  g_assert_cmpuint (too_many, ==, 4);
+  g_assert_cmpuint (count_events (h, 'a', 'o') + count_events (h, 'a', 'f'),
+      ==, 515);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+  harness_free (h);
+}
+
 /* ---- teardown in every state ---- */
 
 static void
@@ -1101,6 +1130,7 @@ main (int argc, char **argv)
       test_raw_slow_consumer_overflow);
   g_test_add_func ("/element/supplied-webrtcbin", test_supplied_webrtcbin);
   g_test_add_func ("/element/hundred-substreams", test_hundred_substreams);
+  g_test_add_func ("/element/too-many-substreams", test_too_many_substreams);
   g_test_add_func ("/element/teardown/before-connected",
       test_teardown_before_connected);
   g_test_add_func ("/element/teardown/while-negotiating",
