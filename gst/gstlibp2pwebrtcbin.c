@@ -1762,6 +1762,7 @@ job_expose (GstLibp2pWebrtcBin * self, Substream * ss)
         NULL);
   }
   g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (self, "channel %d: exposed %s", ss->channel_id, name);
 }
 
 static void

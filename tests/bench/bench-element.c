@@ -644,8 +644,9 @@ bench_many (void)
   printf ("| %u at once: time to all opened on both sides | %.2f s "
       "(%.0f opens/s) |\n", MANY, t_many, MANY / t_many);
   printf ("| memory per idle open substream, both ends in this process | "
-      "%.1f KiB |\n", (gdouble) (rss1 - rss0) / MANY);
-  printf ("| threads of the process with %u open | %u |\n", MANY,
+      "%.1f KiB |\n", (gdouble) (rss1 - rss0) /
+      MAX (1, count_events (h, 'a', 'o')));
+  printf ("| threads of the process with those open | %u |\n",
       thread_count ());
   harness_free (h);
 
