@@ -234,6 +234,7 @@ struct _GstLibp2pWebrtcBin
 
   /* stats */
   guint64 stat_opened, stat_failed, stat_bytes_in, stat_bytes_out;
+  guint64 stat_reassembled;     /* frames split across messages */
 };
 
 #define gst_libp2p_webrtc_bin_parent_class parent_class
@@ -824,6 +825,7 @@ on_message_data (GstWebRTCDataChannel * channel, GBytes * data,
         ss_frame_error_locked (ss, r);
         break;
       }
+      self->stat_reassembled++;
       ss_on_frame_locked (ss, &f, NULL, to_send);
     }
   }
@@ -918,28 +920,46 @@ on_channel_open (GstWebRTCDataChannel * channel, Substream * ss)
   g_mutex_unlock (&self->lock);
 }
 
+/* A channel handler's data: @ss and its element, both referenced until the
+ * handler is disconnected and any emission under way has returned (GLib
+ * runs the destroy notify then), so a handler that webrtcbin's thread is
+ * running while the element stops never sees a freed element. */
+static void
+ss_handler_data_free (gpointer data, GClosure * closure)
+{
+  Substream *ss = data;
+  GstLibp2pWebrtcBin *self = ss->self;
+
+  ss_unref (ss);
+  gst_object_unref (self);
+}
+
+static gulong
+ss_connect (Substream * ss, GstWebRTCDataChannel * channel,
+    const gchar * signal, GCallback cb)
+{
+  gst_object_ref (ss->self);
+  return g_signal_connect_data (channel, signal, cb, ss_ref (ss),
+      ss_handler_data_free, 0);
+}
+
 static void
 ss_attach_channel_locked (Substream * ss, GstWebRTCDataChannel * channel)
 {
   ss->channel = g_object_ref (channel);
   g_object_set (channel, "buffered-amount-low-threshold",
       ss->self->send_high_water / 2, NULL);
-  ss->sig_data = g_signal_connect_data (channel, "on-message-data",
-      G_CALLBACK (on_message_data), ss_ref (ss),
-      (GClosureNotify) ss_unref, 0);
-  ss->sig_close = g_signal_connect_data (channel, "on-close",
-      G_CALLBACK (on_channel_close), ss_ref (ss),
-      (GClosureNotify) ss_unref, 0);
-  ss->sig_error = g_signal_connect_data (channel, "on-error",
-      G_CALLBACK (on_channel_error), ss_ref (ss),
-      (GClosureNotify) ss_unref, 0);
-  ss->sig_low = g_signal_connect_data (channel, "on-buffered-amount-low",
-      G_CALLBACK (on_buffered_amount_low), ss_ref (ss),
-      (GClosureNotify) ss_unref, 0);
+  ss->sig_data = ss_connect (ss, channel, "on-message-data",
+      G_CALLBACK (on_message_data));
+  ss->sig_close = ss_connect (ss, channel, "on-close",
+      G_CALLBACK (on_channel_close));
+  ss->sig_error = ss_connect (ss, channel, "on-error",
+      G_CALLBACK (on_channel_error));
+  ss->sig_low = ss_connect (ss, channel, "on-buffered-amount-low",
+      G_CALLBACK (on_buffered_amount_low));
   if (ss->outbound)
-    ss->sig_open = g_signal_connect_data (channel, "on-open",
-        G_CALLBACK (on_channel_open), ss_ref (ss),
-        (GClosureNotify) ss_unref, 0);
+    ss->sig_open = ss_connect (ss, channel, "on-open",
+        G_CALLBACK (on_channel_open));
 }
 
 /* Disconnects and closes @ss's channel.  Not under self->lock: closing
@@ -1899,7 +1919,8 @@ make_stats (GstLibp2pWebrtcBin * self)
       "substreams-failed", G_TYPE_UINT64, self->stat_failed,
       "substreams-active", G_TYPE_UINT, active,
       "bytes-in", G_TYPE_UINT64, self->stat_bytes_in,
-      "bytes-out", G_TYPE_UINT64, self->stat_bytes_out, NULL);
+      "bytes-out", G_TYPE_UINT64, self->stat_bytes_out,
+      "frames-reassembled", G_TYPE_UINT64, self->stat_reassembled, NULL);
   g_mutex_unlock (&self->lock);
   return s;
 }
@@ -2319,7 +2340,9 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "application/x-libp2p-stats: substreams-opened, substreams-failed "
           "(guint64), substreams-active (guint), bytes-in, bytes-out "
-          "(guint64, payload bytes)", GST_TYPE_STRUCTURE,
+          "(guint64, payload bytes), frames-reassembled (guint64: frames "
+          "that arrived split across data-channel messages, as js-libp2p "
+          "and go-libp2p send them)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**

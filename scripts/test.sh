@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: install, build and run every test.
 #   1. unit tests of the protocol core, element tests (two real webrtcbins
-#      on 127.0.0.1) and the echo-file example
+#      on 127.0.0.1), the echo-file example, and the interop suite against
+#      js-libp2p in Node (tests/interop)
 #   2. all of them again built with ASan + UBSan (LeakSanitizer on)
 #   3. the core's unit tests under valgrind (no definite leaks)
 #   4. each libFuzzer target for FUZZ_SECONDS (default 20) with ASan + UBSan

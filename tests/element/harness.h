@@ -482,6 +482,91 @@ wait_bus (Harness * h, gchar side, const gchar * name)
   return found;
 }
 
+/* Echo: what a src pad delivers goes back into the sink pad of the same
+ * substream, through appsink -> appsrc (a queue would make a loop in the
+ * pipeline graph, which GstBin warns about). */
+static GstFlowReturn
+echo_new_sample (GstAppSink * sink, gpointer user_data)
+{
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  gst_app_src_push_buffer (GST_APP_SRC (user_data),
+      gst_buffer_ref (gst_sample_get_buffer (sample)));
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
+
+static void
+echo_eos (GstAppSink * sink, gpointer user_data)
+{
+  gst_app_src_end_of_stream (GST_APP_SRC (user_data));
+}
+
+static void
+pad_added_echo (GstElement * el, GstPad * pad, Harness * h)
+{
+  GstElement *sink, *src;
+  GstPad *sinkpad, *srcpad, *back;
+  GstAppSinkCallbacks cb = { 0, };
+  g_autofree gchar *name = NULL;
+
+  if (!GST_PAD_IS_SRC (pad))
+    return;
+  name = g_strdup_printf ("sink%s", GST_PAD_NAME (pad) + 3);
+  sink = gst_element_factory_make ("appsink", NULL);
+  src = gst_element_factory_make ("appsrc", NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  g_object_set (src, "format", GST_FORMAT_BYTES, NULL);
+  cb.new_sample = echo_new_sample;
+  cb.eos = echo_eos;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, src, NULL);
+  gst_bin_add_many (GST_BIN (h->pipe), sink, src, NULL);
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (src);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  srcpad = gst_element_get_static_pad (src, "src");
+  back = gst_element_request_pad_simple (el, name);
+  g_assert_nonnull (back);
+  g_assert_cmpint (gst_pad_link (pad, sinkpad), ==, GST_PAD_LINK_OK);
+  g_assert_cmpint (gst_pad_link (srcpad, back), ==, GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+  gst_object_unref (srcpad);
+  gst_object_unref (back);
+}
+
+/* A test-owned src pad linked to the requested sink pad @name of @el:
+ * pushes on it run the element's chain in the test thread, so the flow
+ * return is what the element answered. */
+static GstPad *
+test_pad_for (GstElement * el, const gchar * name)
+{
+  GstPad *sink = gst_element_request_pad_simple (el, name);
+  GstPad *tp = gst_pad_new ("testsrc", GST_PAD_SRC);
+  GstSegment seg;
+
+  g_assert_nonnull (sink);
+  gst_pad_set_active (tp, TRUE);
+  g_assert_cmpint (gst_pad_link (tp, sink), ==, GST_PAD_LINK_OK);
+  gst_pad_push_event (tp, gst_event_new_stream_start ("test"));
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_pad_push_event (tp, gst_event_new_segment (&seg));
+  gst_object_unref (sink);
+  return tp;
+}
+
+static void
+test_pad_free (GstPad * tp)
+{
+  GstPad *peer = gst_pad_get_peer (tp);
+
+  if (peer) {
+    gst_pad_unlink (tp, peer);
+    gst_object_unref (peer);
+  }
+  gst_pad_set_active (tp, FALSE);
+  gst_object_unref (tp);
+}
+
 /* ---- set-up ---- */
 
 static GstElement *
