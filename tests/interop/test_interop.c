@@ -560,7 +560,11 @@ test_reset_from_js (void)
   js_send (js, "{\"op\":\"reset\",\"tag\":\"x\"}");
   e = wait_event (js->h, 'a', 'c', 0);
   g_assert_nonnull (e);
-  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_RESET);
+  /* js sends RESET_STREAM and closes the channel; webrtcbin does not order
+   * the close after the message, so we may see the close first: reported
+   * as an unclean close either way, never as a clean one */
+  g_assert_true (e->code == GST_LIBP2P_ERROR_RESET ||
+      e->code == GST_LIBP2P_ERROR_CLOSED);
   js_free (js);
 }
 
