@@ -227,6 +227,7 @@ struct _GstLibp2pWebrtcBin
   GHashTable *substreams;       /* id -> Substream* (ref) */
   GHashTable *key_next;         /* key -> next n */
   GList *waiting_pads;          /* requested sink pads without substream */
+  GPtrArray *closed_channels;   /* closed, released at stop */
   guint next_id;
   guint live_outbound;           /* outbound channels created, not closed */
   guint32 stream_id_base;       /* random: stream ids unique across elements */
@@ -988,7 +989,12 @@ ss_detach_channel (Substream * ss)
   if (ss->sig_open)
     g_signal_handler_disconnect (channel, ss->sig_open);
   gst_webrtc_data_channel_close (channel);
-  g_object_unref (channel);
+  /* Keep the channel object until the element stops: webrtcbin 1.22 goes
+   * on using a closed channel from its appsrc's thread (an error message
+   * posted there refs it), and crashes if our unref was the last. */
+  g_mutex_lock (&ss->self->lock);
+  g_ptr_array_add (ss->self->closed_channels, channel);
+  g_mutex_unlock (&ss->self->lock);
 }
 
 /* ---- timers ---- */
@@ -2130,6 +2136,7 @@ static void
 stop (GstLibp2pWebrtcBin * self)
 {
   GThreadPool *pool;
+  GPtrArray *closed;
   GList *all, *l;
 
   g_mutex_lock (&self->lock);
@@ -2194,7 +2201,11 @@ stop (GstLibp2pWebrtcBin * self)
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->key_next);
   self->stopping = FALSE;
+  closed = self->closed_channels;
+  self->closed_channels = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_unlock (&self->lock);
+  /* webrtcbin is in READY: its channels' threads have stopped */
+  g_ptr_array_unref (closed);
   if (self->channel0) {
     gst_webrtc_data_channel_close (self->channel0);
     g_clear_object (&self->channel0);
@@ -2260,6 +2271,7 @@ gst_libp2p_webrtc_bin_finalize (GObject * object)
 
   g_hash_table_unref (self->substreams);
   g_hash_table_unref (self->key_next);
+  g_ptr_array_unref (self->closed_channels);
   g_strfreev (self->protocols);
   g_free (self->config_error);
   g_mutex_clear (&self->lock);
@@ -2432,6 +2444,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
       (GDestroyNotify) ss_unref);
   self->key_next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
+  self->closed_channels = g_ptr_array_new_with_free_func (g_object_unref);
   self->negotiation_timeout = DEFAULT_NEGOTIATION_TIMEOUT;
   self->fin_ack_timeout = DEFAULT_FIN_ACK_TIMEOUT;
   self->max_frame_size = DEFAULT_MAX_FRAME_SIZE;

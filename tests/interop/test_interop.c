@@ -358,7 +358,9 @@ test_js_dials_echo (void)
 }
 
 /* We dial /echo/1.0.0 on JS (lazy: data right after the proposal frame);
- * 1 MiB echoed back, SHA-256 equal on both sides; half-close both ways. */
+ * 1 MiB echoed back, SHA-256 equal on both sides; half-close both ways.
+ * If the channel is lost before its first message reaches js (see
+ * docs/interop.md), our dial fails, reported; the test dials again. */
 static void
 test_we_dial_echo (void)
 {
@@ -366,24 +368,43 @@ test_we_dial_echo (void)
   g_autofree gchar *want = pattern_sha (MIB, 2);
   g_autofree guint8 *data = pattern_bytes (MIB, 2);
   Sha s = { 0, };
-  GstPad *tp;
-  gsize off;
-  JsonObject *o;
+  JsonObject *o = NULL;
+  guint attempt;
 
   g_mutex_init (&s.lock);
   g_cond_init (&s.cond);
   s.sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_signal_connect (js->h->a, "pad-added", G_CALLBACK (pad_added_sha), &s);
   g_object_set (js->h->a, "dial-on-request", TRUE, NULL);
-  tp = test_pad_for (js->h->a, "sink_" ECHO_K "_0");
-  for (off = 0; off < MIB; off += 50000) {
-    gsize n = MIN (50000, MIB - off);
+  for (attempt = 0; attempt < 3 && o == NULL; attempt++) {
+    g_autofree gchar *name = g_strdup_printf ("sink_" ECHO_K "_%u", attempt);
+    GstPad *tp = test_pad_for (js->h->a, name);
+    guint id = 0;
+    gsize off;
+    Event *e;
 
-    g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup (data + off, n)),
-        ==, GST_FLOW_OK);
+    {
+      GstPad *peer = gst_pad_get_peer (tp);
+
+      g_object_get (peer, "substream-id", &id, NULL);
+      gst_object_unref (peer);
+    }
+    for (off = 0; off < MIB; off += 50000) {
+      gsize n = MIN (50000, MIB - off);
+
+      if (gst_pad_push (tp, gst_buffer_new_memdup (data + off, n)) !=
+          GST_FLOW_OK)
+        break;
+    }
+    gst_pad_push_event (tp, gst_event_new_eos ());
+    e = wait_outcome (js->h, 'a', id);
+    g_assert_nonnull (e);
+    if (e->kind == 'o')
+      o = js_wait (js, "listener-done", NULL);
+    else
+      g_test_message ("dial %u failed (%s): again", attempt, e->message);
+    test_pad_free (tp);
   }
-  gst_pad_push_event (tp, gst_event_new_eos ());
-  o = js_wait (js, "listener-done", NULL);
   g_assert_nonnull (o);
   g_assert_cmpint (json_object_get_int_member (o, "bytes"), ==, MIB);
   g_assert_cmpstr (json_object_get_string_member (o, "sha256"), ==, want);
@@ -399,7 +420,6 @@ test_we_dial_echo (void)
   g_assert_cmpuint (s.bytes, ==, MIB);
   g_assert_true (s.eos);
   g_assert_cmpstr (g_checksum_get_string (s.sum), ==, want);
-  test_pad_free (tp);
   js_free (js);
   g_checksum_free (s.sum);
 }
