@@ -265,33 +265,14 @@ raw_low (GstWebRTCDataChannel * ch, Raw * r)
 static Harness *
 raw_pair_new (Counter * rx, GstWebRTCDataChannel ** ch)
 {
-  Harness *h = g_new0 (Harness, 1);
+  Harness *h = harness_alloc ();
   GstStructure *o;
 
-  g_mutex_init (&h->lock);
-  g_cond_init (&h->cond);
-  h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
-  h->bus_messages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
-  h->raw_channels = g_ptr_array_new_with_free_func (g_object_unref);
-  h->raw_rx = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_byte_array_unref);
-  h->pipe = gst_pipeline_new (NULL);
   h->a = gst_element_factory_make ("webrtcbin", "ra");
   h->b = gst_element_factory_make ("webrtcbin", "rb");
   h->wa = gst_object_ref (h->a);
   h->wb = gst_object_ref (h->b);
-  gst_bin_add_many (GST_BIN (h->pipe), h->a, h->b, NULL);
-  loopback_only (h->wa);
-  loopback_only (h->wb);
-  g_signal_connect (h->wa, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      h->wb);
-  g_signal_connect (h->wb, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      h->wa);
-  g_signal_connect (h->wa, "notify::connection-state",
-      G_CALLBACK (on_conn_state), h);
-  g_signal_connect (h->wb, "notify::connection-state",
-      G_CALLBACK (on_conn_state), h);
+  harness_wire (h);
   if (rx)
     g_signal_connect (h->wb, "on-data-channel", G_CALLBACK (raw_on_dc), rx);
   gst_element_set_state (h->pipe, GST_STATE_PLAYING);

@@ -582,16 +582,11 @@ make_libp2p (Harness * h, const gchar * name, const gchar * protos)
   return e;
 }
 
-/* When set, harness_new() gives a a webrtcbin of the test's own
- * (the "webrtcbin" property, set in NULL). */
-static gboolean harness_supply_webrtcbin;
-
-/* Builds the pair; @b_raw makes b a plain webrtcbin.  Not started. */
+/* An empty harness with its pipeline; the caller adds the peers. */
 static Harness *
-harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
+harness_alloc (void)
 {
   Harness *h = g_new0 (Harness, 1);
-  GstBus *bus;
 
   g_mutex_init (&h->lock);
   g_cond_init (&h->cond);
@@ -602,6 +597,38 @@ harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
   h->raw_rx = g_ptr_array_new_with_free_func ((GDestroyNotify)
       g_byte_array_unref);
   h->pipe = gst_pipeline_new (NULL);
+  return h;
+}
+
+/* Adds a and b to the pipeline and wires their webrtcbins to each other
+ * over 127.0.0.1: ICE candidates cross, connection states are recorded. */
+static void
+harness_wire (Harness * h)
+{
+  gst_bin_add_many (GST_BIN (h->pipe), h->a, h->b, NULL);
+  loopback_only (h->wa);
+  loopback_only (h->wb);
+  g_signal_connect (h->wa, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wb);
+  g_signal_connect (h->wb, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      h->wa);
+  g_signal_connect (h->wa, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+  g_signal_connect (h->wb, "notify::connection-state",
+      G_CALLBACK (on_conn_state), h);
+}
+
+/* When set, harness_new() gives a a webrtcbin of the test's own
+ * (the "webrtcbin" property, set in NULL). */
+static gboolean harness_supply_webrtcbin;
+
+/* Builds the pair; @b_raw makes b a plain webrtcbin.  Not started. */
+static Harness *
+harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
+{
+  Harness *h = harness_alloc ();
+  GstBus *bus;
+
   h->a = make_libp2p (h, "a", protos_a);
   if (harness_supply_webrtcbin) {
     GstElement *own = gst_element_factory_make ("webrtcbin", "own");
@@ -619,17 +646,7 @@ harness_new (const gchar * protos_a, const gchar * protos_b, gboolean b_raw)
     h->b = make_libp2p (h, "b", protos_b);
     g_object_get (h->b, "webrtcbin", &h->wb, NULL);
   }
-  gst_bin_add_many (GST_BIN (h->pipe), h->a, h->b, NULL);
-  loopback_only (h->wa);
-  loopback_only (h->wb);
-  g_signal_connect (h->wa, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      h->wb);
-  g_signal_connect (h->wb, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      h->wa);
-  g_signal_connect (h->wa, "notify::connection-state",
-      G_CALLBACK (on_conn_state), h);
-  g_signal_connect (h->wb, "notify::connection-state",
-      G_CALLBACK (on_conn_state), h);
+  harness_wire (h);
   bus = gst_pipeline_get_bus (GST_PIPELINE (h->pipe));
   gst_bus_set_sync_handler (bus, (GstBusSyncHandler) bus_sync, h, NULL);
   gst_object_unref (bus);

@@ -156,7 +156,7 @@ static Js *
 js_new (const gchar * protos, const gchar * js_protos)
 {
   Js *js = g_new0 (Js, 1);
-  Harness *h = g_new0 (Harness, 1);
+  Harness *h = harness_alloc ();
   g_autoptr (GError) err = NULL;
   g_autofree gchar *msg = NULL;
   GstBus *bus;
@@ -165,15 +165,6 @@ js_new (const gchar * protos, const gchar * js_protos)
   g_mutex_init (&js->write_lock);
   js->evs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       json_object_unref);
-  g_mutex_init (&h->lock);
-  g_cond_init (&h->cond);
-  h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
-  h->bus_messages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
-  h->raw_channels = g_ptr_array_new_with_free_func (g_object_unref);
-  h->raw_rx = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_byte_array_unref);
-  h->pipe = gst_pipeline_new (NULL);
   h->a = make_libp2p (h, "a", protos);
   g_object_get (h->a, "webrtcbin", &h->wa, NULL);
   h->wb = gst_object_ref (h->wa);       /* (harness_free unrefs both) */
