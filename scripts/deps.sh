@@ -11,8 +11,9 @@ PACKAGES=(
   # run: webrtcbin (bad), its ICE transport (nice), sctp/dtls, tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-tools
-  # tests: sanitizers' runtime, valgrind, network namespaces
-  libclang-rt-14-dev valgrind iproute2 util-linux
+  # tests: sanitizers' runtime, valgrind, network namespaces, and the
+  # browser of the interop suite
+  libclang-rt-14-dev valgrind iproute2 util-linux chromium
 )
 
 missing=()

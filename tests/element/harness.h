@@ -256,8 +256,10 @@ on_conn_state (GstElement * w, GParamSpec * pspec, Harness * h)
   }
 }
 
+/* Restricts @webrtc's ICE agent to @ip (libnice then gathers exactly it),
+ * with UPnP off: it would talk SSDP on every interface. */
 static void
-loopback_only (GstElement * webrtc)
+restrict_ice (GstElement * webrtc, const gchar * ip)
 {
   GstWebRTCICE *ice = NULL;
   GObject *agent = NULL;
@@ -265,14 +267,19 @@ loopback_only (GstElement * webrtc)
 
   g_object_get (webrtc, "ice-agent", &ice, NULL);
   g_assert_nonnull (ice);
-  /* no UPnP: it would talk SSDP on every interface */
   g_object_get (ice, "agent", &agent, NULL);
   g_assert_nonnull (agent);
   g_object_set (agent, "upnp", FALSE, NULL);
   g_object_unref (agent);
-  g_signal_emit_by_name (ice, "add-local-ip-address", "127.0.0.1", &ok);
+  g_signal_emit_by_name (ice, "add-local-ip-address", ip, &ok);
   g_assert_true (ok);
   gst_object_unref (ice);
+}
+
+static void
+loopback_only (GstElement * webrtc)
+{
+  restrict_ice (webrtc, "127.0.0.1");
 }
 
 /* ---- raw peer ---- */

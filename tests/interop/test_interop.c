@@ -169,15 +169,19 @@ js_new (const gchar * protos, const gchar * js_protos)
   g_object_get (h->a, "webrtcbin", &h->wa, NULL);
   h->wb = gst_object_ref (h->wa);       /* (harness_free unrefs both) */
   gst_bin_add (GST_BIN (h->pipe), h->a);
-  loopback_only (h->wa);
+  /* 127.0.0.1 with the Node peer; inside run-in-netns.sh, 198.18.0.1 */
+  restrict_ice (h->wa, g_getenv ("INTEROP_LOCAL_IP") ?
+      g_getenv ("INTEROP_LOCAL_IP") : "127.0.0.1");
   js->h = h;
   bus = gst_pipeline_get_bus (GST_PIPELINE (h->pipe));
   gst_bus_set_sync_handler (bus, (GstBusSyncHandler) bus_sync, h, NULL);
   gst_object_unref (bus);
 
+  /* INTEROP_PEER=browser: the same js-libp2p code in headless Chromium */
   js->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, "node", INTEROP_DIR "/peer.mjs",
-      NULL);
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, "node",
+      g_strcmp0 (g_getenv ("INTEROP_PEER"), "browser") == 0 ?
+      INTEROP_DIR "/browser.mjs" : INTEROP_DIR "/peer.mjs", NULL);
   g_assert_no_error (err);
   js->in = g_subprocess_get_stdin_pipe (js->proc);
   js->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe
