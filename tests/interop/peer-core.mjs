@@ -2,10 +2,11 @@
 // (browser-entry.mjs, bundled by esbuild): js-libp2p's own
 // multistream-select (@libp2p/multistream-select) and WebRTC stream framing
 // (@libp2p/webrtc's WebRTCStream, imported from its built files by path: the
-// package does not export it) on a real RTCPeerConnection from
-// node-datachannel.
+// package does not export it) on a real RTCPeerConnection (node-datachannel's
+// or the browser's, passed in by the entry point).
 //
-// Signalling and control go over stdin/stdout, one JSON object per line:
+// Signalling and control are JSON objects, one per line on stdin/stdout of
+// the entry point:
 //   in:  {op:'offer', sdp} {op:'candidate', candidate, mline}
 //        {op:'dial', tag, protocols, send, closeWrite}
 //        {op:'raw', tag, hex}        one crafted data-channel message
@@ -19,7 +20,6 @@
 //        {ev:'listener-eof'|'listener-done', channel, bytes, sha256, writes}
 //          (eof: the remote's FIN arrived; done: ours was acknowledged)
 //        {ev:'raw-rx', tag, hex}
-//        {ev:'split-frames-sent', count}
 import { select, handle } from '@libp2p/multistream-select'
 import { logger } from '@libp2p/logger'
 import { createStream } from './node_modules/@libp2p/webrtc/dist/src/stream.js'
