@@ -75,7 +75,8 @@ async function sendAll (stream, data) {
   const chunk = 16000
   for (let off = 0; off < data.byteLength; off += chunk) {
     if (!stream.send(data.subarray(off, off + chunk))) {
-      await stream.onDrain()
+      // bounded: a stream closed under us never drains
+      await stream.onDrain({ signal: AbortSignal.timeout(5000) })
     }
   }
 }
@@ -129,12 +130,15 @@ async function dial ({ tag, protocols, send, seed }) {
   out({ ev: 'selected', tag, protocol })
   if (send === undefined) return
   const reading = readAll(stream)
-  await sendAll(stream, pattern(send, seed ?? 0))
-  await stream.close()
+  // a reset may reject it while we are still writing: handled below
+  reading.catch(() => {})
   try {
+    await sendAll(stream, pattern(send, seed ?? 0))
+    await stream.close()
     const r = await reading
     out({ ev: 'echoed', tag, ...r })
   } catch (err) {
+    // e.g. the remote reset the stream while we were writing or reading
     out({ ev: 'echo-failed', tag, error: String(err?.message ?? err) })
   }
 }

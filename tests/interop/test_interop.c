@@ -583,6 +583,74 @@ test_reset_from_js (void)
   js_free (js);
 }
 
+/* pad-added: a src pad goes to an appsink that holds one buffer and is
+ * never pulled, so the substream's receive queue fills up. */
+static void
+pad_added_stuck (GstElement * el, GstPad * pad, gpointer user_data)
+{
+  GstElement *sink;
+  GstPad *sp;
+
+  if (!GST_PAD_IS_SRC (pad))
+    return;
+  sink = gst_element_factory_make ("appsink", NULL);
+  g_object_set (sink, "max-buffers", 1, "drop", FALSE, "sync", FALSE,
+      "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
+  gst_element_sync_state_with_parent (sink);
+  sp = gst_element_get_static_pad (sink, "sink");
+  gst_pad_link (pad, sp);
+  gst_object_unref (sp);
+}
+
+/* Reset from our side is reported on js's: our consumer does not read, the
+ * receive queue overflows, we reset that substream (RESET_STREAM, close)
+ * and js's stream fails while it writes or reads. */
+static void
+test_reset_from_us (void)
+{
+  Js *js = js_new (ECHO_P, "[\"/echo/1.0.0\"]");
+  Event *e;
+
+  g_object_set (js->h->a, "receive-queue-size", 65536, NULL);
+  g_signal_connect (js->h->a, "pad-added", G_CALLBACK (pad_added_stuck),
+      NULL);
+  js_send (js, "{\"op\":\"dial\",\"tag\":\"z\",\"protocols\":"
+      "[\"/echo/1.0.0\"],\"send\":1048576,\"seed\":3}");
+  e = wait_event (js->h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_OVERFLOW);
+  /* js sees the reset as an error, or (the close overtaking the
+   * RESET_STREAM frame in webrtcbin) as an early end: never the full echo */
+  {
+    gint64 end = deadline_s (WAIT_S * 2);
+    JsonObject *done = NULL;
+
+    while (!done && g_get_monotonic_time () < end) {
+      g_mutex_lock (&js->h->lock);
+      if (js->evs->len > 0) {
+        guint i;
+
+        for (i = 0; i < js->evs->len && !done; i++) {
+          const gchar *ev = json_object_get_string_member_with_default
+              (g_ptr_array_index (js->evs, i), "ev", "");
+
+          if (g_str_equal (ev, "echo-failed") || g_str_equal (ev, "echoed"))
+            done = json_object_ref (g_ptr_array_index (js->evs, i));
+        }
+      }
+      g_mutex_unlock (&js->h->lock);
+      if (!done)
+        g_usleep (20 * 1000);
+    }
+    g_assert_nonnull (done);
+    if (g_str_equal (json_object_get_string_member (done, "ev"), "echoed"))
+      g_assert_cmpint (json_object_get_int_member (done, "bytes"), <, MIB);
+    json_object_unref (done);
+  }
+  js_free (js);
+}
+
 /* 50 substreams at once, mixed: 25 opened by JS (1 KiB echoed each) and 25
  * by us.  About one run in three, one of our 25 channels is closed by the
  * other side before its first message arrives there (js-libp2p reports
@@ -656,6 +724,7 @@ main (int argc, char **argv)
   g_test_add_func ("/interop/one-frame-to-js-listener",
       test_one_frame_to_js_listener);
   g_test_add_func ("/interop/reset-from-js", test_reset_from_js);
+  g_test_add_func ("/interop/reset-from-us", test_reset_from_us);
   g_test_add_func ("/interop/fifty-mixed", test_fifty_mixed);
   return g_test_run ();
 }
