@@ -295,23 +295,30 @@ sha_eos (GstAppSink * sink, gpointer u)
   g_mutex_unlock (&s->lock);
 }
 
-static void
-pad_added_sha (GstElement * el, GstPad * pad, Sha * s)
+/* A new appsink in @el's pipeline, linked to @pad, running. */
+static GstElement *
+link_appsink (GstElement * el, GstPad * pad)
 {
-  GstElement *sink;
-  GstAppSinkCallbacks cb = { sha_eos, NULL, sha_sample };
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
   GstPad *sp;
 
-  if (!GST_PAD_IS_SRC (pad))
-    return;
-  sink = gst_element_factory_make ("appsink", NULL);
   g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, s, NULL);
   gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
   gst_element_sync_state_with_parent (sink);
   sp = gst_element_get_static_pad (sink, "sink");
   gst_pad_link (pad, sp);
   gst_object_unref (sp);
+  return sink;
+}
+
+static void
+pad_added_sha (GstElement * el, GstPad * pad, Sha * s)
+{
+  GstAppSinkCallbacks cb = { sha_eos, NULL, sha_sample };
+
+  if (GST_PAD_IS_SRC (pad))
+    gst_app_sink_set_callbacks (GST_APP_SINK (link_appsink (el, pad)), &cb, s,
+        NULL);
 }
 
 /* ---- cases ---- */
@@ -588,19 +595,9 @@ test_reset_from_js (void)
 static void
 pad_added_stuck (GstElement * el, GstPad * pad, gpointer user_data)
 {
-  GstElement *sink;
-  GstPad *sp;
-
-  if (!GST_PAD_IS_SRC (pad))
-    return;
-  sink = gst_element_factory_make ("appsink", NULL);
-  g_object_set (sink, "max-buffers", 1, "drop", FALSE, "sync", FALSE,
-      "async", FALSE, NULL);
-  gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
-  gst_element_sync_state_with_parent (sink);
-  sp = gst_element_get_static_pad (sink, "sink");
-  gst_pad_link (pad, sp);
-  gst_object_unref (sp);
+  if (GST_PAD_IS_SRC (pad))
+    g_object_set (link_appsink (el, pad), "max-buffers", 1, "drop", FALSE,
+        NULL);
 }
 
 /* Reset from our side is reported on js's: our consumer does not read, the
