@@ -574,6 +574,121 @@ test_pad_free (GstPad * tp)
   gst_object_unref (tp);
 }
 
+/* ---- receiving into the test: appsinks ---- */
+
+/* A new appsink in @el's pipeline, linked to @pad, running. */
+static GstElement *
+link_appsink (GstElement * el, GstPad * pad)
+{
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  GstPad *sp;
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
+  gst_element_sync_state_with_parent (sink);
+  sp = gst_element_get_static_pad (sink, "sink");
+  g_assert_cmpint (gst_pad_link (pad, sp), ==, GST_PAD_LINK_OK);
+  gst_object_unref (sp);
+  return sink;
+}
+
+/* What a src pad delivered, collected. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GByteArray *data;
+  gboolean eos;
+  guint buffers;
+} Rx;
+
+static Rx *
+rx_new (void)
+{
+  Rx *rx = g_new0 (Rx, 1);
+
+  g_mutex_init (&rx->lock);
+  g_cond_init (&rx->cond);
+  rx->data = g_byte_array_new ();
+  return rx;
+}
+
+static void
+rx_free (Rx * rx)
+{
+  g_byte_array_unref (rx->data);
+  g_mutex_clear (&rx->lock);
+  g_cond_clear (&rx->cond);
+  g_free (rx);
+}
+
+static GstFlowReturn
+rx_new_sample (GstAppSink * sink, gpointer user_data)
+{
+  Rx *rx = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+
+  gst_buffer_map (buf, &map, GST_MAP_READ);
+  g_mutex_lock (&rx->lock);
+  g_byte_array_append (rx->data, map.data, map.size);
+  rx->buffers++;
+  g_cond_broadcast (&rx->cond);
+  g_mutex_unlock (&rx->lock);
+  gst_buffer_unmap (buf, &map);
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
+
+static void
+rx_eos (GstAppSink * sink, gpointer user_data)
+{
+  Rx *rx = user_data;
+
+  g_mutex_lock (&rx->lock);
+  rx->eos = TRUE;
+  g_cond_broadcast (&rx->cond);
+  g_mutex_unlock (&rx->lock);
+}
+
+/* Waits for at least @len bytes and, if @eos, the end of stream. */
+static gboolean
+rx_wait (Rx * rx, gsize len, gboolean eos)
+{
+  gint64 end = deadline_s (WAIT_S * 2);
+  gboolean ok;
+
+  g_mutex_lock (&rx->lock);
+  for (;;) {
+    ok = rx->data->len >= len && (!eos || rx->eos);
+    if (ok || !g_cond_wait_until (&rx->cond, &rx->lock, end))
+      break;
+  }
+  g_mutex_unlock (&rx->lock);
+  return ok;
+}
+
+/* pad-added: a src pad goes into a new appsink feeding @rx. */
+static void
+pad_added_to_rx (GstElement * el, GstPad * pad, Rx * rx)
+{
+  GstAppSinkCallbacks cb = { 0, };
+
+  if (!GST_PAD_IS_SRC (pad))
+    return;
+  cb.new_sample = rx_new_sample;
+  cb.eos = rx_eos;
+  gst_app_sink_set_callbacks (GST_APP_SINK (link_appsink (el, pad)), &cb, rx,
+      NULL);
+}
+
+static void
+link_src_to_rx (GstElement * el, Rx * rx)
+{
+  g_signal_connect (el, "pad-added", G_CALLBACK (pad_added_to_rx), rx);
+}
+
 /* ---- set-up ---- */
 
 static GstElement *

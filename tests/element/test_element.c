@@ -15,121 +15,6 @@ static const gchar *echo_only = ECHO_P;
 
 /* ---- helpers: sinks, sources, echo ---- */
 
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  GByteArray *data;
-  gboolean eos;
-  guint buffers;
-} Rx;
-
-static Rx *
-rx_new (void)
-{
-  Rx *rx = g_new0 (Rx, 1);
-
-  g_mutex_init (&rx->lock);
-  g_cond_init (&rx->cond);
-  rx->data = g_byte_array_new ();
-  return rx;
-}
-
-static void
-rx_free (Rx * rx)
-{
-  g_byte_array_unref (rx->data);
-  g_mutex_clear (&rx->lock);
-  g_cond_clear (&rx->cond);
-  g_free (rx);
-}
-
-static GstFlowReturn
-rx_new_sample (GstAppSink * sink, gpointer user_data)
-{
-  Rx *rx = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  GstBuffer *buf = gst_sample_get_buffer (sample);
-  GstMapInfo map;
-
-  gst_buffer_map (buf, &map, GST_MAP_READ);
-  g_mutex_lock (&rx->lock);
-  g_byte_array_append (rx->data, map.data, map.size);
-  rx->buffers++;
-  g_cond_broadcast (&rx->cond);
-  g_mutex_unlock (&rx->lock);
-  gst_buffer_unmap (buf, &map);
-  gst_sample_unref (sample);
-  return GST_FLOW_OK;
-}
-
-static void
-rx_eos (GstAppSink * sink, gpointer user_data)
-{
-  Rx *rx = user_data;
-
-  g_mutex_lock (&rx->lock);
-  rx->eos = TRUE;
-  g_cond_broadcast (&rx->cond);
-  g_mutex_unlock (&rx->lock);
-}
-
-/* Waits for at least @len bytes and, if @eos, the end of stream. */
-static gboolean
-rx_wait (Rx * rx, gsize len, gboolean eos)
-{
-  gint64 end = deadline_s (WAIT_S * 2);
-  gboolean ok;
-
-  g_mutex_lock (&rx->lock);
-  for (;;) {
-    ok = rx->data->len >= len && (!eos || rx->eos);
-    if (ok || !g_cond_wait_until (&rx->cond, &rx->lock, end))
-      break;
-  }
-  g_mutex_unlock (&rx->lock);
-  return ok;
-}
-
-typedef struct
-{
-  Harness *h;
-  Rx *rx;
-} Link;
-
-/* pad-added: a src pad goes into a new appsink feeding @rx. */
-static void
-pad_added_to_rx (GstElement * el, GstPad * pad, Link * l)
-{
-  GstElement *sink;
-  GstAppSinkCallbacks cb = { 0, };
-  GstPad *sinkpad;
-
-  if (!GST_PAD_IS_SRC (pad))
-    return;
-  sink = gst_element_factory_make ("appsink", NULL);
-  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  cb.new_sample = rx_new_sample;
-  cb.eos = rx_eos;
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, l->rx, NULL);
-  gst_bin_add (GST_BIN (l->h->pipe), sink);
-  gst_element_sync_state_with_parent (sink);
-  sinkpad = gst_element_get_static_pad (sink, "sink");
-  g_assert_cmpint (gst_pad_link (pad, sinkpad), ==, GST_PAD_LINK_OK);
-  gst_object_unref (sinkpad);
-}
-
-static void
-link_src_to_rx (Harness * h, GstElement * el, Rx * rx)
-{
-  Link *l = g_new0 (Link, 1);
-
-  l->h = h;
-  l->rx = rx;
-  g_signal_connect_data (el, "pad-added", G_CALLBACK (pad_added_to_rx), l,
-      (GClosureNotify) g_free, 0);
-}
-
 static GstBuffer *
 pattern (gsize size, guint seed)
 {
@@ -189,7 +74,7 @@ echo_roundtrip (Harness * h, GstElement * dialer, GstElement * listener,
   Event *e;
   gchar ds = side_of (h, dialer), ls = side_of (h, listener);
 
-  link_src_to_rx (h, dialer, rx);
+  link_src_to_rx (dialer, rx);
   g_signal_connect (listener, "pad-added", G_CALLBACK (pad_added_echo), h);
   g_object_set (dialer, "dial-on-request", TRUE, NULL);
   harness_start (h);
@@ -591,7 +476,7 @@ test_raw_pipelined_data_after_confirmation (void)
 
   h->user = (gpointer) ("28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
   h->raw_on_message = raw_reply_first;
-  link_src_to_rx (h, h->a, rx);
+  link_src_to_rx (h->a, rx);
   harness_start (h);
   g_assert_cmpint (dial_raw (h, NULL), ==, -1);
   g_assert_true (rx_wait (rx, 5, FALSE));
@@ -620,7 +505,7 @@ test_raw_dials_us_with_data (void)
   GstStructure *o;
   Event *e;
 
-  link_src_to_rx (h, h->a, rx);
+  link_src_to_rx (h->a, rx);
   harness_start (h);
   o = gst_structure_new_empty ("application/data-channel");
   g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c1);
@@ -666,7 +551,7 @@ test_raw_reset_on_open_substream (void)
   const GstStructure *s;
   Event *e;
 
-  link_src_to_rx (h, h->a, rx);
+  link_src_to_rx (h->a, rx);
   g_assert_cmpint (dial_raw (h, NULL), ==, -1);
   raw_send_hex (raw_wait_channel (h, 0), "02 08 02");
   e = wait_event (h, 'a', 'c', 0);
@@ -989,7 +874,7 @@ test_teardown_while_streaming (void)
   GstPad *tp;
   guint i;
 
-  link_src_to_rx (h, h->a, rx);
+  link_src_to_rx (h->a, rx);
   g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
   g_object_set (h->a, "dial-on-request", TRUE, NULL);
   harness_start (h);

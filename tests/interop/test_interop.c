@@ -257,70 +257,6 @@ stat_of (GstElement * el, const gchar * field)
   return v;
 }
 
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  GChecksum *sum;
-  gsize bytes;
-  gboolean eos;
-} Sha;
-
-static GstFlowReturn
-sha_sample (GstAppSink * sink, gpointer u)
-{
-  Sha *s = u;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
-  GstMapInfo map;
-
-  gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
-  g_mutex_lock (&s->lock);
-  g_checksum_update (s->sum, map.data, map.size);
-  s->bytes += map.size;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
-  gst_sample_unref (sample);
-  return GST_FLOW_OK;
-}
-
-static void
-sha_eos (GstAppSink * sink, gpointer u)
-{
-  Sha *s = u;
-
-  g_mutex_lock (&s->lock);
-  s->eos = TRUE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
-}
-
-/* A new appsink in @el's pipeline, linked to @pad, running. */
-static GstElement *
-link_appsink (GstElement * el, GstPad * pad)
-{
-  GstElement *sink = gst_element_factory_make ("appsink", NULL);
-  GstPad *sp;
-
-  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
-  gst_element_sync_state_with_parent (sink);
-  sp = gst_element_get_static_pad (sink, "sink");
-  gst_pad_link (pad, sp);
-  gst_object_unref (sp);
-  return sink;
-}
-
-static void
-pad_added_sha (GstElement * el, GstPad * pad, Sha * s)
-{
-  GstAppSinkCallbacks cb = { sha_eos, NULL, sha_sample };
-
-  if (GST_PAD_IS_SRC (pad))
-    gst_app_sink_set_callbacks (GST_APP_SINK (link_appsink (el, pad)), &cb, s,
-        NULL);
-}
-
 /* ---- cases ---- */
 
 /* JS dials /echo/1.0.0 on us; 1 MiB echoed, SHA-256 equal.  js-libp2p
@@ -369,14 +305,12 @@ test_we_dial_echo (void)
   Js *js = js_new (ECHO_P, "[\"/echo/1.0.0\"]");
   g_autofree gchar *want = pattern_sha (MIB, 2);
   g_autofree guint8 *data = pattern_bytes (MIB, 2);
-  Sha s = { 0, };
+  Rx *rx = rx_new ();
+  g_autofree gchar *got = NULL;
   JsonObject *o = NULL;
   guint attempt;
 
-  g_mutex_init (&s.lock);
-  g_cond_init (&s.cond);
-  s.sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_signal_connect (js->h->a, "pad-added", G_CALLBACK (pad_added_sha), &s);
+  link_src_to_rx (js->h->a, rx);
   g_object_set (js->h->a, "dial-on-request", TRUE, NULL);
   for (attempt = 0; attempt < 3 && o == NULL; attempt++) {
     g_autofree gchar *name = g_strdup_printf ("sink_" ECHO_K "_%u", attempt);
@@ -411,19 +345,13 @@ test_we_dial_echo (void)
   g_assert_cmpint (json_object_get_int_member (o, "bytes"), ==, MIB);
   g_assert_cmpstr (json_object_get_string_member (o, "sha256"), ==, want);
   json_object_unref (o);
-  {
-    gint64 end = deadline_s (WAIT_S);
-
-    g_mutex_lock (&s.lock);
-    while (!(s.bytes >= MIB && s.eos) &&
-        g_cond_wait_until (&s.cond, &s.lock, end));
-    g_mutex_unlock (&s.lock);
-  }
-  g_assert_cmpuint (s.bytes, ==, MIB);
-  g_assert_true (s.eos);
-  g_assert_cmpstr (g_checksum_get_string (s.sum), ==, want);
+  g_assert_true (rx_wait (rx, MIB, TRUE));
+  g_assert_cmpuint (rx->data->len, ==, MIB);
+  got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, rx->data->data,
+      rx->data->len);
+  g_assert_cmpstr (got, ==, want);
   js_free (js);
-  g_checksum_free (s.sum);
+  rx_free (rx);
 }
 
 /* Fallbacks both ways: /nope/1.0.0 refused, /echo/1.0.0 agreed. */
