@@ -1,0 +1,72 @@
+/* gst-libp2p: WebRTC-direct multiaddrs
+ *
+ * The one multiaddr shape a WebRTC-direct dialer needs
+ * (libp2p/specs webrtc/webrtc-direct.md "Addressing"):
+ *
+ *   /ip4/<a.b.c.d>/udp/<port>/webrtc-direct/certhash/<multibase multihash>
+ *       [/p2p/<peer id>]          (or /ip6/<address>/...)
+ *
+ * parsed strictly, with one message per malformed part.  The certhash must
+ * be a sha2-256 multihash of 32 bytes (the only hash the spec requires and
+ * the one every implementation emits); it is written back as 'u' base64url
+ * without padding.  Names (/dns, /dns4, /dns6, /dnsaddr) are refused with a
+ * message saying so: the SDP needs a literal address.
+ *
+ * Binary form (multiformats/multiaddr): each component is its varint code
+ * then its value; codes: ip4 0x04, ip6 0x29, udp 0x0111, webrtc-direct
+ * 0x0118, certhash 0x01d2, p2p 0x01a5 (multiformats/multicodec table.csv).
+ */
+#ifndef __LP2P_MULTIADDR_H__
+#define __LP2P_MULTIADDR_H__
+
+#include <glib.h>
+#include "peerid.h"
+
+G_BEGIN_DECLS
+
+/* Longest multiaddr text we read. */
+#define LP2P_MULTIADDR_MAX_TEXT 512
+
+#define LP2P_MULTIADDR_ERROR (lp2p_multiaddr_error_quark ())
+GQuark lp2p_multiaddr_error_quark (void);
+
+typedef enum
+{
+  LP2P_MULTIADDR_ERROR_SYNTAX,  /* not /proto/value/... */
+  LP2P_MULTIADDR_ERROR_ADDRESS, /* the IP part */
+  LP2P_MULTIADDR_ERROR_PORT,
+  LP2P_MULTIADDR_ERROR_TRANSPORT,       /* not udp/webrtc-direct */
+  LP2P_MULTIADDR_ERROR_CERTHASH,
+  LP2P_MULTIADDR_ERROR_PEER_ID,
+  LP2P_MULTIADDR_ERROR_UNSUPPORTED,     /* dns, a second certhash, ... */
+} Lp2pMultiaddrError;
+
+typedef struct
+{
+  gint family;                  /* 4 or 6 */
+  guint8 ip[16];                /* 4 or 16 bytes used */
+  gchar host[48];               /* the address as text, canonical */
+  guint16 port;
+  guint8 certhash[32];          /* SHA-256 of the server's DER certificate */
+  gboolean has_peer_id;
+  Lp2pPeerId peer_id;
+} Lp2pWebrtcDirectAddr;
+
+gboolean lp2p_webrtc_direct_addr_parse (const gchar * text,
+    Lp2pWebrtcDirectAddr * addr, GError ** error);
+/* Canonical text (certhash as 'u' base64url, peer id as base58btc). */
+gchar *lp2p_webrtc_direct_addr_to_string (const Lp2pWebrtcDirectAddr * addr);
+/* Binary multiaddr. */
+GBytes *lp2p_webrtc_direct_addr_to_bytes (const Lp2pWebrtcDirectAddr * addr);
+/* TRUE for 127.0.0.0/8 and ::1 */
+gboolean lp2p_webrtc_direct_addr_is_loopback (const Lp2pWebrtcDirectAddr *
+    addr);
+
+/* 'u' + base64url(0x12 0x20 digest) */
+gchar *lp2p_certhash_encode (const guint8 digest[32]);
+/* "AA:BB:...", the form of SDP's a=fingerprint (RFC 8122), upper case */
+gchar *lp2p_fingerprint_to_sdp (const guint8 digest[32]);
+
+G_END_DECLS
+
+#endif
