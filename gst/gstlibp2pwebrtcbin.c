@@ -65,11 +65,18 @@
 #include "gstlibp2pwebrtcbin.h"
 #include "gstlibp2ppad.h"
 
+#include "direct.h"
 #include "frame.h"
+#include "identity.h"
+#include "multiaddr.h"
+#include "multibase.h"
 #include "mss.h"
+#include "sdp.h"
 #include "substream.h"
 
+#include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
+#include <openssl/rand.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_libp2p_webrtc_bin_debug);
@@ -98,6 +105,10 @@ G_DEFINE_QUARK (gst-libp2p-error-quark, gst_libp2p_error);
  * signal be missed. */
 #define BACKPRESSURE_POLL (100 * G_TIME_SPAN_MILLISECOND)
 
+/* WebRTC-direct: ICE + DTLS + SCTP + Noise.  libnice gives up on ICE after
+ * ~30 s; js-libp2p's dial timeout is 10 s. */
+#define DEFAULT_CONNECT_TIMEOUT (20 * GST_SECOND)
+
 /* The channel reserved for the WebRTC-direct Noise handshake: negotiated,
  * never a substream (libp2p/specs webrtc/webrtc-direct.md). */
 #define RESERVED_CHANNEL_ID 0
@@ -121,6 +132,11 @@ enum
   PROP_SEND_HIGH_WATER,
   PROP_RECEIVE_QUEUE_SIZE,
   PROP_STATS,
+  PROP_PEER_ADDRESS,
+  PROP_PRIVATE_KEY,
+  PROP_PEER_ID,
+  PROP_REMOTE_PEER_ID,
+  PROP_CONNECT_TIMEOUT,
 };
 
 enum
@@ -233,6 +249,23 @@ struct _GstLibp2pWebrtcBin
   guint32 stream_id_base;       /* random: stream ids unique across elements */
   GThreadPool *worker;
 
+  /* WebRTC-direct dialer (peer-address) */
+  gchar *peer_address;          /* as set */
+  gchar *address_error;         /* why peer-address is unusable */
+  gchar *key_error;             /* why private-key is unusable */
+  gboolean direct;              /* dial peer_address at start */
+  Lp2pWebrtcDirectAddr addr;
+  Lp2pIdentity *identity;       /* private-key, or generated on demand */
+  GstClockTime connect_timeout;
+  Lp2pDirectNoise *noise;       /* the handshake on channel 0 */
+  guint noise_rx;               /* channel-0 messages received */
+  gboolean cert_checked;
+  gboolean direct_failed;
+  guint8 local_fp[32];
+  gchar *remote_peer_id;
+  GstClockID connect_timer;
+  gulong sig_ch0_data;
+
   /* stats */
   guint64 stat_opened, stat_failed, stat_bytes_in, stat_bytes_out;
   guint64 stat_reassembled;     /* frames split across messages */
@@ -249,12 +282,14 @@ typedef enum
   JOB_EXPOSE,
   JOB_END,
   JOB_REMOVE,
+  JOB_NOISE,                    /* a channel-0 message (no substream) */
 } JobType;
 
 typedef struct
 {
   JobType type;
   Substream *ss;
+  GBytes *data;
 } Job;
 
 static void ss_end_locked (Substream * ss, GError * error,
@@ -1218,35 +1253,508 @@ on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * channel,
   g_mutex_unlock (&self->lock);
 }
 
+static void set_connected_locked (GstLibp2pWebrtcBin * self);
+static void end_all_locked (GstLibp2pWebrtcBin * self, const gchar * why);
+static void direct_fail (GstLibp2pWebrtcBin * self, gboolean auth,
+    const gchar * fmt, ...) G_GNUC_PRINTF (3, 4);
+
 static void
 on_connection_state (GstElement * webrtc, GParamSpec * pspec,
     GstLibp2pWebrtcBin * self)
 {
   GstWebRTCPeerConnectionState state;
-  GHashTableIter it;
-  gpointer v;
 
   g_object_get (webrtc, "connection-state", &state, NULL);
   GST_DEBUG_OBJECT (self, "connection state %d", state);
   g_mutex_lock (&self->lock);
+  /* A WebRTC-direct connection is up once Noise authenticated it. */
   if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED &&
-      !self->connected) {
-    self->connected = TRUE;
-    g_hash_table_iter_init (&it, self->substreams);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-      if (((Substream *) v)->state == SS_WAIT_CONNECT)
-        schedule_locked (self, JOB_CREATE_CHANNEL, v);
+      !self->connected && !self->direct) {
+    set_connected_locked (self);
   } else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ||
       state == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED) {
+    const gchar *how = state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ?
+        "failed" : "closed";
+    gboolean direct_pending = self->direct && !self->connected &&
+        !self->direct_failed && self->running;
+
     self->connected = FALSE;
-    g_hash_table_iter_init (&it, self->substreams);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-      ss_end_locked (v, error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
-              "the connection %s", state ==
-              GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ? "failed" : "closed"),
-          FALSE);
+    end_all_locked (self, how);
+    if (direct_pending) {
+      g_mutex_unlock (&self->lock);
+      direct_fail (self, FALSE, "the connection to %s %s before it was "
+          "authenticated", self->peer_address, how);
+      return;
+    }
   }
   g_mutex_unlock (&self->lock);
+}
+
+/* ---- WebRTC-direct dialer ----
+ *
+ * libp2p/specs webrtc/webrtc-direct.md, as a client: the offer is munged
+ * (ufrag = pwd = libp2p+webrtc+v1/<random>, max-message-size 16384), the
+ * server's answer made up from the multiaddr (ICE-lite, DTLS passive, the
+ * certhash as fingerprint), and once channel 0 carries the server's first
+ * Noise message we check the server's DTLS certificate against the
+ * certhash and answer as the Noise responder.  Noise runs on the worker
+ * (its X25519 and Ed25519 operations stay off webrtcbin's thread).  The
+ * connection counts as connected, and substreams open, only after the
+ * server's identity is proven (and equals /p2p/ when given). */
+
+static void
+set_connected_locked (GstLibp2pWebrtcBin * self)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  self->connected = TRUE;
+  g_hash_table_iter_init (&it, self->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (((Substream *) v)->state == SS_WAIT_CONNECT)
+      schedule_locked (self, JOB_CREATE_CHANNEL, v);
+}
+
+/* Ends every substream (none can survive the connection). */
+static void
+end_all_locked (GstLibp2pWebrtcBin * self, const gchar * why)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, self->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    ss_end_locked (v, error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+            "the connection %s", why), FALSE);
+}
+
+static Lp2pIdentity *
+ensure_identity_locked (GstLibp2pWebrtcBin * self)
+{
+  if (self->identity == NULL)
+    self->identity = lp2p_identity_new (NULL);
+  return self->identity;
+}
+
+static void
+direct_cancel_timer_locked (GstLibp2pWebrtcBin * self)
+{
+  if (self->connect_timer) {
+    gst_clock_id_unschedule (self->connect_timer);
+    gst_clock_id_unref (self->connect_timer);
+    self->connect_timer = NULL;
+  }
+}
+
+/* The dial failed: every substream fails, and the pipeline gets an ERROR
+ * (a dialer without its connection has nothing left to do). */
+static void
+direct_fail (GstLibp2pWebrtcBin * self, gboolean auth, const gchar * fmt,
+    ...)
+{
+  va_list ap;
+  g_autofree gchar *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_mutex_lock (&self->lock);
+  if (self->direct_failed || self->connected || !self->running) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->direct_failed = TRUE;
+  direct_cancel_timer_locked (self);
+  end_all_locked (self, "was not established");
+  g_mutex_unlock (&self->lock);
+  GST_WARNING_OBJECT (self, "%s", msg);
+  if (auth)
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("%s", msg),
+        ("WebRTC-direct dial of %s", self->peer_address));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", msg),
+        ("WebRTC-direct dial of %s", self->peer_address));
+}
+
+static gboolean
+connect_timer_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstLibp2pWebrtcBin *self = user_data;
+  GstWebRTCICEConnectionState ice = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+  GstWebRTCPeerConnectionState pc = GST_WEBRTC_PEER_CONNECTION_STATE_NEW;
+  g_autofree gchar *stage = NULL;
+  guint rx;
+
+  g_mutex_lock (&self->lock);
+  if (self->connect_timer != id) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  gst_clock_id_unref (self->connect_timer);
+  self->connect_timer = NULL;
+  rx = self->noise_rx;
+  g_mutex_unlock (&self->lock);
+
+  g_object_get (self->webrtcbin, "ice-connection-state", &ice,
+      "connection-state", &pc, NULL);
+  if (ice != GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED &&
+      ice != GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
+    stage = g_strdup_printf ("no ICE connectivity to %s port %u (is a "
+        "WebRTC-direct node listening there?)", self->addr.host,
+        self->addr.port);
+  else if (pc != GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    stage = g_strdup ("ICE connected but DTLS did not");
+  else
+    stage = g_strdup_printf ("the Noise handshake did not finish (%u "
+        "message%s from the node)", rx, rx == 1 ? "" : "s");
+  direct_fail (self, FALSE, "could not connect to %s within %"
+      GST_TIME_FORMAT ": %s", self->peer_address,
+      GST_TIME_ARGS (self->connect_timeout), stage);
+  return TRUE;
+}
+
+/* webrtcbin 1.22 does not check the remote certificate against the SDP
+ * fingerprint; we do, so a wrong certhash is named as such instead of
+ * showing up as a failed Noise handshake (the prologue binds the certhash
+ * too, so nothing gets through either way). */
+static gboolean
+check_remote_certificate (GstLibp2pWebrtcBin * self, gchar ** why)
+{
+  GObject *sctp = NULL, *dtls = NULL;
+  g_autofree gchar *pem = NULL;
+  guint8 fp[32];
+
+  g_object_get (self->webrtcbin, "sctp-transport", &sctp, NULL);
+  if (sctp) {
+    g_object_get (sctp, "transport", &dtls, NULL);
+    g_object_unref (sctp);
+  }
+  if (dtls) {
+    g_object_get (dtls, "remote-certificate", &pem, NULL);
+    g_object_unref (dtls);
+  }
+  if (!lp2p_certificate_pem_fingerprint (pem, fp)) {
+    GST_WARNING_OBJECT (self, "cannot read the server's DTLS certificate; "
+        "the Noise prologue still checks the certhash");
+    return TRUE;
+  }
+  if (memcmp (fp, self->addr.certhash, 32) != 0) {
+    g_autofree gchar *got = lp2p_certhash_encode (fp);
+    g_autofree gchar *want = lp2p_certhash_encode (self->addr.certhash);
+
+    *why = g_strdup_printf ("the node at %s port %u has a DTLS certificate "
+        "with certhash %s, not %s as peer-address says", self->addr.host,
+        self->addr.port, got, want);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+direct_connected (GstLibp2pWebrtcBin * self, const Lp2pPeerId * remote)
+{
+  g_autofree gchar *peer = lp2p_peer_id_to_string (remote);
+  g_autofree gchar *local = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (!self->running || self->direct_failed) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  direct_cancel_timer_locked (self);
+  g_free (self->remote_peer_id);
+  self->remote_peer_id = g_strdup (peer);
+  local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id (self->identity));
+  set_connected_locked (self);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "connected to %s, authenticated as %s", 
+      self->peer_address, peer);
+  g_object_notify (G_OBJECT (self), "remote-peer-id");
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("libp2p-connected", "peer-address",
+              G_TYPE_STRING, self->peer_address, "remote-peer-id",
+              G_TYPE_STRING, peer, "peer-id", G_TYPE_STRING, local, NULL)));
+}
+
+static void
+job_noise (GstLibp2pWebrtcBin * self, GBytes * data)
+{
+  g_autoptr (GPtrArray) out =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *why = NULL;
+  GstWebRTCDataChannel *ch0 = NULL;
+  Lp2pDirectStatus status;
+  Lp2pPeerId remote;
+  gboolean check;
+  gsize len;
+  const guint8 *d = g_bytes_get_data (data, &len);
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  if (self->noise == NULL || self->direct_failed || !self->running) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  check = !self->cert_checked;
+  self->cert_checked = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (check && !check_remote_certificate (self, &why)) {
+    direct_fail (self, TRUE, "%s", why);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  if (self->noise == NULL) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->noise_rx++;
+  status = lp2p_direct_noise_feed (self->noise, d, len, out, &err);
+  if (status == LP2P_DIRECT_DONE)
+    remote = *lp2p_direct_noise_get_remote_peer_id (self->noise);
+  if (self->channel0)
+    ch0 = g_object_ref (self->channel0);
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; ch0 && i < out->len; i++)
+    gst_webrtc_data_channel_send_data (ch0, g_ptr_array_index (out, i));
+  g_clear_object (&ch0);
+  if (status == LP2P_DIRECT_DONE)
+    direct_connected (self, &remote);
+  else if (status == LP2P_DIRECT_FAILED)
+    direct_fail (self, err->code != LP2P_DIRECT_ERROR_CLOSED &&
+        err->code != LP2P_DIRECT_ERROR_FRAME, "WebRTC-direct handshake "
+        "with %s failed: %s", self->peer_address, err->message);
+}
+
+static void
+on_ch0_message_data (GstWebRTCDataChannel * channel, GBytes * data,
+    GstLibp2pWebrtcBin * self)
+{
+  Job *job;
+
+  g_mutex_lock (&self->lock);
+  if (self->running && self->worker && self->noise && !self->connected &&
+      !self->direct_failed) {
+    job = g_new0 (Job, 1);
+    job->type = JOB_NOISE;
+    job->data = g_bytes_ref (data);
+    g_thread_pool_push (self->worker, job, NULL);
+  }
+  /* after the handshake channel 0 stays open and idle: whatever arrives on
+   * it (rust-libp2p sends FIN) is dropped */
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+direct_set_description (GstLibp2pWebrtcBin * self, GstWebRTCSDPType type,
+    const gchar * text, GstPromise * promise)
+{
+  GstSDPMessage *sdp = NULL;
+  GstWebRTCSessionDescription *desc;
+
+  gst_sdp_message_new_from_text (text, &sdp);
+  desc = gst_webrtc_session_description_new (type, sdp);
+  g_signal_emit_by_name (self->webrtcbin, type == GST_WEBRTC_SDP_TYPE_OFFER ?
+      "set-local-description" : "set-remote-description", desc, promise);
+  gst_webrtc_session_description_free (desc);
+}
+
+/* Reply of set-local/remote-description: NULL or the error text. */
+static gchar *
+promise_error (GstPromise * promise)
+{
+  const GstStructure *reply;
+  GError *err = NULL;
+  gchar *msg = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return g_strdup ("interrupted");
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error")) {
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL);
+    msg = g_strdup (err ? err->message : "unknown error");
+    g_clear_error (&err);
+  }
+  return msg;
+}
+
+static void
+on_remote_set (GstPromise * promise, gpointer user_data)
+{
+  GstLibp2pWebrtcBin *self = user_data;
+  g_autofree gchar *err = promise_error (promise);
+
+  gst_promise_unref (promise);
+  if (err)
+    direct_fail (self, FALSE, "webrtcbin refused the answer made from %s: "
+        "%s", self->peer_address, err);
+}
+
+typedef struct
+{
+  GstLibp2pWebrtcBin *self;
+  gchar *answer;
+} LocalSet;
+
+static void
+local_set_free (gpointer p)
+{
+  LocalSet *ls = p;
+
+  gst_object_unref (ls->self);
+  g_free (ls->answer);
+  g_free (ls);
+}
+
+static void
+on_local_set (GstPromise * promise, gpointer user_data)
+{
+  LocalSet *ls = user_data;
+  GstLibp2pWebrtcBin *self = ls->self;
+  g_autofree gchar *err = promise_error (promise);
+
+  gst_promise_unref (promise);
+  if (err) {
+    direct_fail (self, FALSE, "webrtcbin refused our munged offer: %s", err);
+    return;
+  }
+  direct_set_description (self, GST_WEBRTC_SDP_TYPE_ANSWER, ls->answer,
+      gst_promise_new_with_change_func (on_remote_set,
+          gst_object_ref (self), gst_object_unref));
+}
+
+static void
+on_offer_created (GstPromise * promise, gpointer user_data)
+{
+  GstLibp2pWebrtcBin *self = user_data;
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *offer = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *ufrag = NULL;
+  g_autoptr (GError) err = NULL;
+  Lp2pMungedOffer m;
+  guint8 rnd[LP2P_UFRAG_RANDOM_LEN];
+  Lp2pDirectNoise *noise;
+  LocalSet *ls;
+
+  if (reply)
+    gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
+        &offer, NULL);
+  gst_promise_unref (promise);
+  if (offer == NULL) {
+    direct_fail (self, FALSE, "webrtcbin made no offer");
+    return;
+  }
+  text = gst_sdp_message_as_text (offer->sdp);
+  gst_webrtc_session_description_free (offer);
+  if (RAND_bytes (rnd, sizeof (rnd)) != 1) {
+    direct_fail (self, FALSE, "OpenSSL's random generator failed");
+    return;
+  }
+  ufrag = lp2p_ufrag_new (rnd);
+  if (!lp2p_sdp_munge_offer (text, ufrag, &m, &err)) {
+    direct_fail (self, FALSE, "%s", err->message);
+    return;
+  }
+
+  g_mutex_lock (&self->lock);
+  noise = lp2p_direct_noise_new (FALSE, ensure_identity_locked (self),
+      m.fingerprint, self->addr.certhash, self->addr.has_peer_id ?
+      &self->addr.peer_id : NULL, NULL, NULL, &err);
+  if (noise) {
+    memcpy (self->local_fp, m.fingerprint, 32);
+    lp2p_direct_noise_free (self->noise);
+    self->noise = noise;
+  }
+  g_mutex_unlock (&self->lock);
+  if (noise == NULL) {
+    lp2p_munged_offer_clear (&m);
+    direct_fail (self, FALSE, "%s", err->message);
+    return;
+  }
+
+  GST_DEBUG_OBJECT (self, "munged offer:\n%s", m.sdp);
+  ls = g_new0 (LocalSet, 1);
+  ls->self = gst_object_ref (self);
+  ls->answer = lp2p_sdp_server_answer (&self->addr, ufrag, m.mid, m.bundle);
+  GST_DEBUG_OBJECT (self, "answer made from %s:\n%s", self->peer_address,
+      ls->answer);
+  direct_set_description (self, GST_WEBRTC_SDP_TYPE_OFFER, m.sdp,
+      gst_promise_new_with_change_func (on_local_set, ls, local_set_free));
+  lp2p_munged_offer_clear (&m);
+}
+
+/* libnice does not gather loopback addresses: for a node on this host,
+ * offer exactly the matching loopback address (and no UPnP). */
+static void
+direct_configure_ice (GstLibp2pWebrtcBin * self)
+{
+  GstWebRTCICE *ice = NULL;
+  GObject *agent = NULL;
+  gboolean ok = FALSE;
+
+  g_object_get (self->webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    return;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent) {
+    /* libnice 0.1.21: binding requests (not indications) as keepalives go
+     * out every 4-6 s (RFC 7675 pacing) instead of every 25 s; litep2p's
+     * ICE-lite agent drops a pair after 15 s without a request. */
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
+            "keepalive-conncheck"))
+      g_object_set (agent, "keepalive-conncheck", TRUE, NULL);
+    if (lp2p_webrtc_direct_addr_is_loopback (&self->addr))
+      g_object_set (agent, "upnp", FALSE, NULL);
+    g_object_unref (agent);
+  }
+  if (lp2p_webrtc_direct_addr_is_loopback (&self->addr)) {
+    g_signal_emit_by_name (ice, "add-local-ip-address",
+        self->addr.family == 4 ? "127.0.0.1" : "::1", &ok);
+    if (!ok)
+      GST_WARNING_OBJECT (self, "could not add the loopback address");
+  }
+  gst_object_unref (ice);
+}
+
+static void
+direct_start (GstLibp2pWebrtcBin * self)
+{
+  GstClock *clock;
+
+  direct_configure_ice (self);
+  self->sig_ch0_data = g_signal_connect (self->channel0, "on-message-data",
+      G_CALLBACK (on_ch0_message_data), self);
+  g_mutex_lock (&self->lock);
+  ensure_identity_locked (self);
+  clock = gst_system_clock_obtain ();
+  self->connect_timer = gst_clock_new_single_shot_id (clock,
+      gst_clock_get_time (clock) + self->connect_timeout);
+  gst_clock_id_wait_async (self->connect_timer, connect_timer_cb,
+      gst_object_ref (self), gst_object_unref);
+  gst_object_unref (clock);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "dialing %s", self->peer_address);
+  g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL,
+      gst_promise_new_with_change_func (on_offer_created,
+          gst_object_ref (self), gst_object_unref));
+}
+
+static void
+direct_stop (GstLibp2pWebrtcBin * self)
+{
+  g_mutex_lock (&self->lock);
+  direct_cancel_timer_locked (self);
+  g_clear_pointer (&self->noise, lp2p_direct_noise_free);
+  g_mutex_unlock (&self->lock);
+  if (self->sig_ch0_data && self->channel0)
+    g_signal_handler_disconnect (self->channel0, self->sig_ch0_data);
+  self->sig_ch0_data = 0;
 }
 
 /* ---- src pads ---- */
@@ -1876,8 +2384,14 @@ worker_func (gpointer data, gpointer user_data)
     case JOB_REMOVE:
       job_remove (self, job->ss);
       break;
+    case JOB_NOISE:
+      job_noise (self, job->data);
+      break;
   }
-  ss_unref (job->ss);
+  if (job->ss)
+    ss_unref (job->ss);
+  if (job->data)
+    g_bytes_unref (job->data);
   g_free (job);
 }
 
@@ -1980,6 +2494,77 @@ check_protocols (gchar ** protos)
 
 /* ---- GObject ---- */
 
+/* peer-address: parsed at once; a malformed one is reported now (a
+ * warning naming the bad part) and again as an ERROR when the element
+ * starts. */
+static void
+set_peer_address (GstLibp2pWebrtcBin * self, const gchar * text)
+{
+  Lp2pWebrtcDirectAddr addr;
+  g_autoptr (GError) err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->running) {
+    g_mutex_unlock (&self->lock);
+    g_warning ("libp2pwebrtcbin: peer-address can only be set in the NULL or "
+        "READY state");
+    return;
+  }
+  g_clear_pointer (&self->address_error, g_free);
+  g_free (self->peer_address);
+  self->peer_address = g_strdup (text);
+  self->direct = FALSE;
+  if (text && *text) {
+    if (lp2p_webrtc_direct_addr_parse (text, &addr, &err)) {
+      self->addr = addr;
+      self->direct = TRUE;
+    } else {
+      self->address_error = g_strdup_printf ("invalid peer-address '%s': %s",
+          text, err->message);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  if (err)
+    g_warning ("libp2pwebrtcbin: invalid peer-address '%s': %s", text,
+        err->message);
+}
+
+/* private-key: base64 of the libp2p PrivateKey protobuf (the form of
+ * go-ipfs' "PrivKey" and js-libp2p's privateKeyToProtobuf), Ed25519. */
+static void
+set_private_key (GstLibp2pWebrtcBin * self, const gchar * text)
+{
+  guint8 pb[LP2P_MULTIBASE_MAX_INPUT];
+  gsize n = 0, len = text ? strlen (text) : 0;
+  g_autoptr (GError) err = NULL;
+  Lp2pIdentity *id = NULL;
+
+  while (len && text[len - 1] == '=')
+    len--;
+  if (len && lp2p_base64_decode (text, len, FALSE, pb, sizeof (pb), &n, &err))
+    id = lp2p_identity_new_from_private_key (pb, n, &err);
+  memset (pb, 0, sizeof (pb));
+  g_mutex_lock (&self->lock);
+  if (self->running) {
+    g_mutex_unlock (&self->lock);
+    lp2p_identity_free (id);
+    g_warning ("libp2pwebrtcbin: private-key can only be set in the NULL or "
+        "READY state");
+    return;
+  }
+  g_clear_pointer (&self->key_error, g_free);
+  lp2p_identity_free (self->identity);
+  self->identity = id;
+  if (len && id == NULL)
+    self->key_error = g_strdup_printf ("invalid private-key: %s",
+        err ? err->message : "not base64");
+  g_mutex_unlock (&self->lock);
+  if (len && id == NULL)
+    g_warning ("libp2pwebrtcbin: invalid private-key: %s",
+        err ? err->message : "not base64");
+  g_object_notify (G_OBJECT (self), "peer-id");
+}
+
 static void
 gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -2022,6 +2607,15 @@ gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
       g_mutex_unlock (&self->lock);
       break;
     }
+    case PROP_PEER_ADDRESS:
+      set_peer_address (self, g_value_get_string (value));
+      break;
+    case PROP_PRIVATE_KEY:
+      set_private_key (self, g_value_get_string (value));
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout = g_value_get_uint64 (value);
+      break;
     case PROP_NEGOTIATION_TIMEOUT:
       self->negotiation_timeout = g_value_get_uint64 (value);
       break;
@@ -2086,6 +2680,37 @@ gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
     case PROP_RECEIVE_QUEUE_SIZE:
       g_value_set_uint (value, self->receive_queue_size);
       break;
+    case PROP_PEER_ADDRESS:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->peer_address);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_PRIVATE_KEY:{
+      guint8 pb[LP2P_ED25519_PRIVATE_KEY_PB_LEN];
+
+      g_mutex_lock (&self->lock);
+      if (ensure_identity_locked (self)) {
+        lp2p_identity_get_private_key_pb (self->identity, pb);
+        g_value_take_string (value, g_base64_encode (pb, sizeof (pb)));
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    case PROP_PEER_ID:
+      g_mutex_lock (&self->lock);
+      if (ensure_identity_locked (self))
+        g_value_take_string (value, lp2p_peer_id_to_string
+            (lp2p_identity_get_peer_id (self->identity)));
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_REMOTE_PEER_ID:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->remote_peer_id);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint64 (value, self->connect_timeout);
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
       break;
@@ -2102,8 +2727,9 @@ start (GstLibp2pWebrtcBin * self)
   GstWebRTCDataChannel *ch0 = NULL;
 
   g_mutex_lock (&self->lock);
-  if (self->config_error) {
-    gchar *msg = g_strdup (self->config_error);
+  if (self->config_error || self->address_error || self->key_error) {
+    gchar *msg = g_strdup (self->config_error ? self->config_error :
+        self->address_error ? self->address_error : self->key_error);
 
     g_mutex_unlock (&self->lock);
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", msg), (NULL));
@@ -2112,6 +2738,10 @@ start (GstLibp2pWebrtcBin * self)
   }
   self->running = TRUE;
   self->connected = FALSE;
+  self->direct_failed = FALSE;
+  self->cert_checked = FALSE;
+  self->noise_rx = 0;
+  g_clear_pointer (&self->remote_peer_id, g_free);
   self->worker = g_thread_pool_new (worker_func, self, 1, FALSE, NULL);
   g_mutex_unlock (&self->lock);
 
@@ -2129,6 +2759,8 @@ start (GstLibp2pWebrtcBin * self)
     return FALSE;
   }
   self->channel0 = ch0;
+  if (self->direct)
+    direct_start (self);
   return TRUE;
 }
 
@@ -2206,6 +2838,7 @@ stop (GstLibp2pWebrtcBin * self)
   g_mutex_unlock (&self->lock);
   /* webrtcbin is in READY: its channels' threads have stopped */
   g_ptr_array_unref (closed);
+  direct_stop (self);
   if (self->channel0) {
     gst_webrtc_data_channel_close (self->channel0);
     g_clear_object (&self->channel0);
@@ -2274,6 +2907,11 @@ gst_libp2p_webrtc_bin_finalize (GObject * object)
   g_ptr_array_unref (self->closed_channels);
   g_strfreev (self->protocols);
   g_free (self->config_error);
+  g_free (self->peer_address);
+  g_free (self->address_error);
+  g_free (self->key_error);
+  g_free (self->remote_peer_id);
+  lp2p_identity_free (self->identity);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -2347,6 +2985,38 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
           "Bytes received and not yet pushed out of one src pad; past it the "
           "substream is reset (a slow consumer never blocks the others)",
           65536, G_MAXUINT, DEFAULT_RECEIVE_QUEUE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS,
+      g_param_spec_string ("peer-address", "Peer address",
+          "WebRTC-direct: the multiaddr of a libp2p node to dial, "
+          "/ip4|ip6/<address>/udp/<port>/webrtc-direct/certhash/<hash>"
+          "[/p2p/<peer id>].  The element then needs no signalling: it makes "
+          "the SDP from the address, authenticates the node with Noise on "
+          "channel 0 (its certificate must match the certhash, its identity "
+          "the /p2p/ peer id) and opens substreams once that is done.  "
+          "Names (/dns...) are not supported yet", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY,
+      g_param_spec_string ("private-key", "Private key",
+          "Our libp2p identity for WebRTC-direct: base64 of an Ed25519 "
+          "PrivateKey protobuf (as in an IPFS config's PrivKey).  A new "
+          "random key when unset; read it to keep that identity", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PEER_ID,
+      g_param_spec_string ("peer-id", "Peer id",
+          "Our libp2p peer id (from private-key), base58btc", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_PEER_ID,
+      g_param_spec_string ("remote-peer-id", "Remote peer id",
+          "The peer id the WebRTC-direct node proved with Noise; NULL until "
+          "the connection is authenticated (the libp2p-connected element "
+          "message says when)", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_CONNECT_TIMEOUT,
+      g_param_spec_uint64 ("connect-timeout", "Connect timeout",
+          "Nanoseconds a WebRTC-direct dial may take (ICE, DTLS, SCTP and "
+          "the Noise handshake); then the element posts an ERROR",
+          GST_MSECOND, G_MAXUINT64, DEFAULT_CONNECT_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
@@ -2452,6 +3122,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
+  self->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
   self->stream_id_base = g_random_int ();
 
   webrtc = gst_element_factory_make ("webrtcbin", "webrtcbin");

@@ -4,6 +4,9 @@
 #include "noise.h"
 #include "varint.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <string.h>
 
 G_DEFINE_QUARK (lp2p-direct-error-quark, lp2p_direct_error);
@@ -355,4 +358,22 @@ const Lp2pPeerId *
 lp2p_direct_noise_get_remote_peer_id (const Lp2pDirectNoise * st)
 {
   return st->status == LP2P_DIRECT_DONE ? &st->remote : NULL;
+}
+
+gboolean
+lp2p_certificate_pem_fingerprint (const gchar * pem, guint8 out[32])
+{
+  BIO *bio;
+  X509 *cert;
+  unsigned int len = 0;
+  gboolean ok;
+
+  if (pem == NULL || strlen (pem) > 64 * 1024)
+    return FALSE;
+  bio = BIO_new_mem_buf (pem, -1);
+  cert = bio ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+  ok = cert && X509_digest (cert, EVP_sha256 (), out, &len) && len == 32;
+  X509_free (cert);
+  BIO_free (bio);
+  return ok;
 }

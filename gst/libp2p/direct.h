@@ -92,6 +92,11 @@ Lp2pDirectStatus lp2p_direct_noise_feed (Lp2pDirectNoise * st,
 const Lp2pPeerId *lp2p_direct_noise_get_remote_peer_id (const Lp2pDirectNoise
     * st);
 
+/* SHA-256 of the DER form of the first certificate in @pem (what
+ * GstWebRTCDTLSTransport's remote-certificate holds). */
+gboolean lp2p_certificate_pem_fingerprint (const gchar * pem,
+    guint8 out[32]);
+
 G_END_DECLS
 
 #endif

@@ -246,7 +246,8 @@ decrypt_and_hash (Lp2pNoise * st, const guint8 * in, gsize len,
     guint8 * out, GError ** error)
 {
   if (!st->has_k) {
-    memcpy (out, in, len);
+    if (len)
+      memcpy (out, in, len);
   } else if (!chachapoly (FALSE, st->k, st->n, st->h, HASHLEN, in, len, out)) {
     g_set_error_literal (error, LP2P_NOISE_ERROR, LP2P_NOISE_ERROR_DECRYPT,
         "decryption failed: the message was not made with our keys and "

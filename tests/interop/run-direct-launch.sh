@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The README's gst-launch-1.0 line, as a test: a js-libp2p node
+# (node-direct.mjs) listens for WebRTC-direct on 127.0.0.1; one
+# gst-launch-1.0 line sends a 3 MiB file to its /echo/1.0.0 given only its
+# multiaddr and writes what comes back; the two files must be equal.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+nodepid=
+cleanup () {
+  exec 3>&- || true
+  [ -n "$nodepid" ] && wait "$nodepid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkfifo "$work/ctl"
+node "$here/node-direct.mjs" < "$work/ctl" > "$work/node.out" &
+nodepid=$!
+exec 3> "$work/ctl"             # the node runs while this stays open
+for _ in $(seq 1 300); do
+  grep -q '"listening"' "$work/node.out" 2>/dev/null && break
+  sleep 0.1
+done
+addr=$(sed -n 's/.*"ev":"listening","addr":"\([^"]*\)".*/\1/p' "$work/node.out")
+[ -n "$addr" ] || { echo "the node did not start"; exit 1; }
+echo "node: $addr"
+
+head -c 3145728 /dev/urandom > "$work/in"
+start=$(date +%s.%N)
+timeout 60 gst-launch-1.0 -q \
+  filesrc location="$work/in" ! p.sink_echo-1-0-0_0 \
+  libp2pwebrtcbin name=p peer-address="$addr" protocols=/echo/1.0.0 \
+    dial-on-request=true \
+  p.src_echo-1-0-0_0 ! filesink location="$work/out"
+end=$(date +%s.%N)
+cmp "$work/in" "$work/out"
+echo "3 MiB echoed through $addr in $(awk "BEGIN { printf \"%.2f\", $end - $start }") s (gst-launch-1.0, start to EOS)"
