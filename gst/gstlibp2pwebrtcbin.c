@@ -24,10 +24,25 @@
  * substream-opened, substream-failed and substream-closed signals and the
  * matching element messages on the bus.
  *
- * In this release the application does the signalling (offer/answer and
- * ICE candidates) on the webrtcbin, reachable through the webrtcbin
- * property.  The element adds the negotiated data channel 0 itself, so the
- * offer carries the SCTP section; the remote must add it too.
+ * The connection is set up one of two ways:
+ *  - application signalling: the application does offer/answer and ICE
+ *    candidates on the webrtcbin (the webrtcbin property).  The element adds
+ *    the negotiated data channel 0 itself, so the offer carries the SCTP
+ *    section; the remote must add it too.
+ *  - WebRTC-direct (peer-address): the element dials a libp2p node from its
+ *    multiaddr alone.  It munges its offer, makes the node's answer from the
+ *    multiaddr, checks the node's DTLS certificate against the certhash and
+ *    runs Noise XX on channel 0 (the node proves its peer id, which must
+ *    equal /p2p/ when given; we prove ours, from private-key).  Substreams
+ *    open once that is done: the libp2p-connected element message says so.
+ *
+ * ## Example (gst-launch-1.0, WebRTC-direct)
+ * |[
+ * gst-launch-1.0 filesrc location=in ! p.sink_echo-1-0-0_0 \
+ *   libp2pwebrtcbin name=p protocols=/echo/1.0.0 dial-on-request=true \
+ *     peer-address=/ip4/127.0.0.1/udp/40805/webrtc-direct/certhash/uEiB.../p2p/12D3KooW... \
+ *   p.src_echo-1-0-0_0 ! filesink location=out
+ * ]|
  *
  * ## Example (GLib)
  * |[
@@ -2685,17 +2700,6 @@ gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, self->peer_address);
       g_mutex_unlock (&self->lock);
       break;
-    case PROP_PRIVATE_KEY:{
-      guint8 pb[LP2P_ED25519_PRIVATE_KEY_PB_LEN];
-
-      g_mutex_lock (&self->lock);
-      if (ensure_identity_locked (self)) {
-        lp2p_identity_get_private_key_pb (self->identity, pb);
-        g_value_take_string (value, g_base64_encode (pb, sizeof (pb)));
-      }
-      g_mutex_unlock (&self->lock);
-      break;
-    }
     case PROP_PEER_ID:
       g_mutex_lock (&self->lock);
       if (ensure_identity_locked (self))
@@ -2999,9 +3003,10 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
   g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY,
       g_param_spec_string ("private-key", "Private key",
           "Our libp2p identity for WebRTC-direct: base64 of an Ed25519 "
-          "PrivateKey protobuf (as in an IPFS config's PrivKey).  A new "
-          "random key when unset; read it to keep that identity", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          "PrivateKey protobuf (as in an IPFS config's PrivKey; "
+          "docs/webrtc-direct.md shows how to make one with openssl).  A new "
+          "random identity when unset.  Write-only: it is a secret", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PEER_ID,
       g_param_spec_string ("peer-id", "Peer id",
           "Our libp2p peer id (from private-key), base58btc", NULL,
@@ -3094,10 +3099,12 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
       "libp2p substreams over webrtcbin data channels: multistream-select "
       "1.0 on every channel, one src/sink pad pair per substream, named "
       "src_<key>_<n> / sink_<key>_<n> after its protocol "
-      "(/echo/1.0.0 -> echo-1-0-0).  Example: libp2pwebrtcbin name=p "
-      "protocols=<\"/echo/1.0.0\"> dial-on-request=true  filesrc "
-      "location=in ! p.sink_echo-1-0-0_0  p.src_echo-1-0-0_0 ! filesink "
-      "location=out",
+      "(/echo/1.0.0 -> echo-1-0-0).  With peer-address it dials a libp2p "
+      "node by its WebRTC-direct multiaddr, no signalling needed.  Example: "
+      "filesrc location=in ! p.sink_echo-1-0-0_0  libp2pwebrtcbin name=p "
+      "protocols=/echo/1.0.0 dial-on-request=true "
+      "peer-address=/ip4/.../udp/.../webrtc-direct/certhash/.../p2p/...  "
+      "p.src_echo-1-0-0_0 ! filesink location=out",
       "gst-libp2p developers");
   gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_PAD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_DIRECTION, 0);

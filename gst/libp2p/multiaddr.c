@@ -95,7 +95,6 @@ lp2p_webrtc_direct_addr_parse (const gchar * text,
 {
   g_auto (GStrv) parts = NULL;
   guint n, i;
-  gboolean ok = FALSE;
 
   memset (addr, 0, sizeof (*addr));
   if (text == NULL || *text == '\0')
@@ -108,6 +107,9 @@ lp2p_webrtc_direct_addr_parse (const gchar * text,
         "a multiaddr starts with '/': '%s'", text);
   parts = g_strsplit (text + 1, "/", -1);
   n = g_strv_length (parts);
+  if (n == 0)
+    return fail (error, LP2P_MULTIADDR_ERROR_SYNTAX,
+        "the multiaddr '/' has no components");
   for (i = 0; i < n; i++)
     if (parts[i][0] == '\0')
       return fail (error, LP2P_MULTIADDR_ERROR_SYNTAX,
@@ -186,8 +188,7 @@ lp2p_webrtc_direct_addr_parse (const gchar * text,
     return fail (error, LP2P_MULTIADDR_ERROR_UNSUPPORTED,
         "unexpected /%s after the %s", parts[i],
         addr->has_peer_id ? "peer id" : "certhash");
-  ok = TRUE;
-  return ok;
+  return TRUE;
 }
 
 gchar *

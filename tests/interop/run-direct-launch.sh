@@ -26,9 +26,23 @@ addr=$(sed -n 's/.*"ev":"listening","addr":"\([^"]*\)".*/\1/p' "$work/node.out")
 [ -n "$addr" ] || { echo "the node did not start"; exit 1; }
 echo "node: $addr"
 
+# Under scripts/test.sh's sanitizer run the plugin carries ASan, and
+# gst-launch-1.0 does not: its runtime must then be loaded first.  Memory
+# errors still abort; leak checking stays with test-direct, which runs the
+# same element code in a process built with ASan.  (In gst-launch-1.0,
+# LeakSanitizer reported in 1 run of 8 a 40-byte object allocated inside
+# libcrypto, whose stack it cannot unwind past libcrypto; valgrind on the
+# same line finds no definite leak in libcrypto or in our code.)
+preload=
+plugin="${GST_PLUGIN_PATH:-}/libgstlibp2p.so"
+if [ -f "$plugin" ] && ldd "$plugin" | grep -q libasan; then
+  preload=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+fi
+
 head -c 3145728 /dev/urandom > "$work/in"
 start=$(date +%s.%N)
-timeout 60 gst-launch-1.0 -q \
+LD_PRELOAD="$preload" timeout 60 gst-launch-1.0 -q \
   filesrc location="$work/in" ! p.sink_echo-1-0-0_0 \
   libp2pwebrtcbin name=p peer-address="$addr" protocols=/echo/1.0.0 \
     dial-on-request=true \

@@ -366,6 +366,7 @@ test_multiaddr_rejects (void)
 
   check_bad_addr ("", LP2P_MULTIADDR_ERROR_SYNTAX, "empty");
   check_bad_addr ("ip4/1.2.3.4", LP2P_MULTIADDR_ERROR_SYNTAX, "starts with");
+  check_bad_addr ("/", LP2P_MULTIADDR_ERROR_SYNTAX, "no components");
   check_bad_addr (a1, LP2P_MULTIADDR_ERROR_ADDRESS, "not an IPv4 address");
   check_bad_addr (a2, LP2P_MULTIADDR_ERROR_PORT, "1 to 65535");
   check_bad_addr (a3, LP2P_MULTIADDR_ERROR_PORT, "1 to 65535");
