@@ -320,6 +320,71 @@ test_protocols_from_string (void)
   gst_object_unref (pipe);
 }
 
+/* WebRTC-direct: a malformed peer-address is refused when set (a warning
+ * naming the bad part) and again when the element starts (an ERROR on the
+ * bus with the same text); a good one replaces it.  The peer id comes from
+ * private-key (peer-ids.md test vector). */
+static void
+test_peer_address_errors (void)
+{
+  GstElement *e = gst_element_factory_make ("libp2pwebrtcbin", NULL);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (pipe));
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *s = NULL;
+  const gchar *good = "/ip4/127.0.0.1/udp/9/webrtc-direct/certhash/"
+      "uEiAw_J9GnCB0Gd_dCqtfJ6hslzyU5AVI25N1zKLpFZc7mQ";
+
+  g_test_expect_message ("libp2p", G_LOG_LEVEL_WARNING,
+      "*invalid peer-address*UDP port '70000' is not a decimal number*");
+  g_object_set (e, "peer-address", "/ip4/127.0.0.1/udp/70000/webrtc-direct/"
+      "certhash/uEiAw_J9GnCB0Gd_dCqtfJ6hslzyU5AVI25N1zKLpFZc7mQ", NULL);
+  g_test_assert_expected_messages ();
+  gst_bin_add (GST_BIN (pipe), e);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  gst_message_parse_error (msg, &err, NULL);
+  g_assert_error (err, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (err->message, "UDP port '70000'"));
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  /* /dns4 is refused with a reason; then a good address is accepted */
+  g_test_expect_message ("libp2p", G_LOG_LEVEL_WARNING,
+      "*resolve the name*");
+  g_object_set (e, "peer-address", "/dns4/example.com/udp/9/webrtc-direct/"
+      "certhash/uEiAw_J9GnCB0Gd_dCqtfJ6hslzyU5AVI25N1zKLpFZc7mQ", NULL);
+  g_test_assert_expected_messages ();
+  g_object_set (e, "peer-address", good, NULL);
+  g_object_get (e, "peer-address", &s, NULL);
+  g_assert_cmpstr (s, ==, good);
+  g_free (s);
+
+  /* identity */
+  g_object_set (e, "private-key", "CAESQH4IMGF8Sn3oOSXfsmlFVrEpNsR3oOH+suFI7J"
+      "2mD+59HtHo+uLEoUS4vo/UtHvz07NLhxw8rPYBDw5C1HT84n4=", NULL);
+  g_object_get (e, "peer-id", &s, NULL);
+  g_assert_cmpstr (s, ==,
+      "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq");
+  g_free (s);
+  g_object_get (e, "remote-peer-id", &s, NULL);
+  g_assert_null (s);
+  g_test_expect_message ("libp2p", G_LOG_LEVEL_WARNING,
+      "*invalid private-key*");
+  g_object_set (e, "private-key", "CAESIB7R6PrixKFEuL6P1LR789OzS4ccPKz2AQ8O"
+      "QtR0/OJ+", NULL);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
 /* ---- against a raw webrtcbin peer ---- */
 
 /* The raw peer answers the first message of each channel with h->user
@@ -959,6 +1024,8 @@ main (int argc, char **argv)
   g_test_add_func ("/element/too-many-substreams", test_too_many_substreams);
   g_test_add_func ("/element/teardown/before-connected",
       test_teardown_before_connected);
+  g_test_add_func ("/element/direct/peer-address-errors",
+      test_peer_address_errors);
   g_test_add_func ("/element/teardown/while-negotiating",
       test_teardown_while_negotiating);
   g_test_add_func ("/element/teardown/while-streaming",
