@@ -69,14 +69,22 @@ lp2p_public_key_decode (const guint8 * pb, gsize len, Lp2pKeyType * type,
   return TRUE;
 }
 
-void
-lp2p_public_key_encode_ed25519 (const guint8 pub[32],
-    guint8 out[LP2P_ED25519_PUBLIC_KEY_PB_LEN])
+/* Type = Ed25519, then the Data field's key and length: both key
+ * protobufs share the layout. */
+static void
+ed25519_pb_header (guint8 out[4], guint8 data_len)
 {
   out[0] = 0x08;
   out[1] = LP2P_KEY_ED25519;
   out[2] = 0x12;
-  out[3] = 32;
+  out[3] = data_len;
+}
+
+void
+lp2p_public_key_encode_ed25519 (const guint8 pub[32],
+    guint8 out[LP2P_ED25519_PUBLIC_KEY_PB_LEN])
+{
+  ed25519_pb_header (out, 32);
   memcpy (out + 4, pub, 32);
 }
 
@@ -84,10 +92,7 @@ void
 lp2p_private_key_encode_ed25519 (const guint8 seed[32], const guint8 pub[32],
     guint8 out[LP2P_ED25519_PRIVATE_KEY_PB_LEN])
 {
-  out[0] = 0x08;
-  out[1] = LP2P_KEY_ED25519;
-  out[2] = 0x12;
-  out[3] = 64;
+  ed25519_pb_header (out, 64);
   memcpy (out + 4, seed, 32);
   memcpy (out + 36, pub, 32);
 }

@@ -9,8 +9,7 @@
  * streams only after the handshake, §3.2 keepalive against an ICE-lite
  * server that drops pairs without a Binding Request for 15 s. */
 #include "harness.h"
-
-#include <json-glib/json-glib.h>
+#include "jsonproc.h"
 
 #define PING_P "/ipfs/ping/1.0.0"
 #define PING_K "ipfs-ping-1-0-0"
@@ -25,11 +24,7 @@
 typedef struct
 {
   Harness *h;
-  GSubprocess *proc;
-  GOutputStream *in;
-  GDataInputStream *out;
-  GThread *reader;
-  GPtrArray *evs;               /* JsonObject*, under h->lock */
+  JsonProc *jp;                 /* the node; its events under h->lock */
   gchar *addr;                  /* the node's multiaddr */
   gchar *peer_id;
   GPtrArray *errors;            /* GError* posted on the bus, under h->lock */
@@ -37,48 +32,11 @@ typedef struct
 
 /* ---- the node ---- */
 
-static gpointer
-node_reader (Node * n)
-{
-  for (;;) {
-    g_autofree gchar *line = g_data_input_stream_read_line_utf8 (n->out,
-        NULL, NULL, NULL);
-    g_autoptr (JsonParser) p = json_parser_new ();
-
-    if (line == NULL)
-      break;
-    if (!json_parser_load_from_data (p, line, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-      continue;
-    g_mutex_lock (&n->h->lock);
-    g_ptr_array_add (n->evs,
-        json_object_ref (json_node_get_object (json_parser_get_root (p))));
-    g_cond_broadcast (&n->h->cond);
-    g_mutex_unlock (&n->h->lock);
-  }
-  return NULL;
-}
-
 /* The first event @ev the node printed, waiting up to @secs. */
 static JsonObject *
 node_wait (Node * n, const gchar * ev, gint secs)
 {
-  gint64 end = deadline_s (secs);
-  JsonObject *found = NULL;
-
-  g_mutex_lock (&n->h->lock);
-  while (!found) {
-    guint i;
-
-    for (i = 0; i < n->evs->len && !found; i++)
-      if (g_str_equal (json_object_get_string_member_with_default
-              (g_ptr_array_index (n->evs, i), "ev", ""), ev))
-        found = g_ptr_array_steal_index (n->evs, i);
-    if (!found && !g_cond_wait_until (&n->h->cond, &n->h->lock, end))
-      break;
-  }
-  g_mutex_unlock (&n->h->lock);
-  return found;
+  return json_proc_wait (n->jp, ev, NULL, secs);
 }
 
 static GstBusSyncReply
@@ -133,26 +91,15 @@ static Node *
 node_new (const gchar * protos, guint liveness_ms)
 {
   Node *n = g_new0 (Node, 1);
-  g_autoptr (GSubprocessLauncher) l =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GError) err = NULL;
   g_autofree gchar *ms = g_strdup_printf ("%u", liveness_ms);
   JsonObject *o;
   GstBus *bus;
 
   n->h = harness_alloc ();
-  n->evs = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      json_object_unref);
   n->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  if (liveness_ms)
-    g_subprocess_launcher_setenv (l, "LIVENESS_MS", ms, TRUE);
-  n->proc = g_subprocess_launcher_spawn (l, &err, "node",
-      INTEROP_DIR "/node-direct.mjs", NULL);
-  g_assert_no_error (err);
-  n->in = g_subprocess_get_stdin_pipe (n->proc);
-  n->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (n->proc));
-  n->reader = g_thread_new ("node-reader", (GThreadFunc) node_reader, n);
+  n->jp = json_proc_new (INTEROP_DIR "/node-direct.mjs",
+      liveness_ms ? "LIVENESS_MS" : NULL, ms, &n->h->lock, &n->h->cond, NULL,
+      NULL);
   o = node_wait (n, "listening", 30);
   g_assert_nonnull (o);
   n->addr = g_strdup (json_object_get_string_member (o, "addr"));
@@ -173,13 +120,8 @@ node_new (const gchar * protos, guint liveness_ms)
 static void
 node_free (Node * n)
 {
-  g_output_stream_close (n->in, NULL, NULL);
-  g_subprocess_wait (n->proc, NULL, NULL);
-  g_thread_join (n->reader);
-  g_object_unref (n->out);
-  g_object_unref (n->proc);
+  json_proc_free (n->jp);
   harness_free (n->h);
-  g_ptr_array_unref (n->evs);
   g_ptr_array_unref (n->errors);
   g_free (n->addr);
   g_free (n->peer_id);
@@ -497,7 +439,7 @@ test_direct_keepalive_idle_60s (void)
   ping_round_trips (n, 3);
   g_assert_cmpint (n->errors->len, ==, 0);
   /* the relay prints its measurements when its stdin closes */
-  g_output_stream_close (n->in, NULL, NULL);
+  json_proc_close_input (n->jp);
   o = node_wait (n, "stun", WAIT_S);
   g_assert_nonnull (o);
   gaps = json_object_get_array_member (o, "gaps");

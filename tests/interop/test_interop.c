@@ -8,8 +8,7 @@
  * differs: varint and body as two data-channel messages, header echo in
  * its own frame, one proposal per round). */
 #include "harness.h"
-
-#include <json-glib/json-glib.h>
+#include "jsonproc.h"
 
 #define NOPE_P "/nope/1.0.0"
 #define HDR "13 2f 6d 75 6c 74 69 73 74 72 65 61 6d 2f 31 2e 30 2e 30 0a "
@@ -19,12 +18,7 @@
 typedef struct
 {
   Harness *h;
-  GSubprocess *proc;
-  GOutputStream *in;
-  GDataInputStream *out;
-  GThread *reader;
-  GMutex write_lock;
-  GPtrArray *evs;               /* JsonObject*, under h->lock */
+  JsonProc *jp;                 /* the peer; its events under h->lock */
 } Js;
 
 /* ---- the JS peer's control channel ---- */
@@ -32,11 +26,7 @@ typedef struct
 static void
 js_send (Js * js, const gchar * json)
 {
-  g_mutex_lock (&js->write_lock);
-  g_output_stream_write_all (js->in, json, strlen (json), NULL, NULL, NULL);
-  g_output_stream_write_all (js->in, "\n", 1, NULL, NULL, NULL);
-  g_output_stream_flush (js->in, NULL, NULL);
-  g_mutex_unlock (&js->write_lock);
+  json_proc_send (js->jp, json);
 }
 
 static gchar *
@@ -49,74 +39,43 @@ json_str (const gchar * s)
   return r;
 }
 
-static gpointer
-js_reader (Js * js)
+/* Signalling from the peer goes to webrtcbin at once. */
+static gboolean
+js_signalling (JsonObject * o, gpointer user_data)
 {
-  for (;;) {
-    g_autofree gchar *line = g_data_input_stream_read_line_utf8 (js->out,
-        NULL, NULL, NULL);
-    g_autoptr (JsonParser) p = json_parser_new ();
-    JsonObject *o;
-    const gchar *ev;
+  Js *js = user_data;
+  const gchar *ev = json_object_get_string_member_with_default (o, "ev", "");
 
-    if (line == NULL)
-      break;
-    if (!json_parser_load_from_data (p, line, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-      continue;
-    o = json_node_get_object (json_parser_get_root (p));
-    ev = json_object_get_string_member_with_default (o, "ev", "");
-    if (g_str_equal (ev, "answer")) {
-      GstSDPMessage *sdp = NULL;
-      GstWebRTCSessionDescription *desc;
+  if (g_str_equal (ev, "answer")) {
+    GstSDPMessage *sdp = NULL;
+    GstWebRTCSessionDescription *desc;
 
-      gst_sdp_message_new_from_text (json_object_get_string_member (o, "sdp"),
-          &sdp);
-      desc = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
-          sdp);
-      g_signal_emit_by_name (js->h->wa, "set-remote-description", desc, NULL);
-      gst_webrtc_session_description_free (desc);
-    } else if (g_str_equal (ev, "candidate")) {
-      const gchar *c = json_object_get_string_member (o, "candidate");
-
-      if (g_str_has_prefix (c, "a="))
-        c += 2;
-      g_signal_emit_by_name (js->h->wa, "add-ice-candidate",
-          (guint) json_object_get_int_member (o, "mline"), c);
-    } else {
-      g_mutex_lock (&js->h->lock);
-      g_ptr_array_add (js->evs, json_object_ref (o));
-      g_cond_broadcast (&js->h->cond);
-      g_mutex_unlock (&js->h->lock);
-    }
+    gst_sdp_message_new_from_text (json_object_get_string_member (o, "sdp"),
+        &sdp);
+    desc = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
+        sdp);
+    g_signal_emit_by_name (js->h->wa, "set-remote-description", desc, NULL);
+    gst_webrtc_session_description_free (desc);
+    return TRUE;
   }
-  return NULL;
+  if (g_str_equal (ev, "candidate")) {
+    const gchar *c = json_object_get_string_member (o, "candidate");
+
+    if (g_str_has_prefix (c, "a="))
+      c += 2;
+    g_signal_emit_by_name (js->h->wa, "add-ice-candidate",
+        (guint) json_object_get_int_member (o, "mline"), c);
+    return TRUE;
+  }
+  return FALSE;
 }
 
 /* Takes the first event @ev (with @tag, if given) the peer sent. */
 static JsonObject *
 js_wait (Js * js, const gchar * ev, const gchar * tag)
 {
-  gint64 end = deadline_s (WAIT_S * 2);
-  JsonObject *found = NULL;
+  JsonObject *found = json_proc_wait (js->jp, ev, tag, WAIT_S * 2);
 
-  g_mutex_lock (&js->h->lock);
-  while (!found) {
-    guint i;
-
-    for (i = 0; i < js->evs->len && !found; i++) {
-      JsonObject *o = g_ptr_array_index (js->evs, i);
-
-      if (g_str_equal (json_object_get_string_member_with_default (o, "ev",
-                  ""), ev) && (tag == NULL || g_strcmp0 (tag,
-                  json_object_get_string_member_with_default (o, "tag",
-                      "")) == 0))
-        found = g_ptr_array_steal_index (js->evs, i);
-    }
-    if (!found && !g_cond_wait_until (&js->h->cond, &js->h->lock, end))
-      break;
-  }
-  g_mutex_unlock (&js->h->lock);
   if (found == NULL)
     g_printerr ("no '%s' (%s) from the JS peer\n", ev, tag ? tag : "-");
   return found;
@@ -157,14 +116,10 @@ js_new (const gchar * protos, const gchar * js_protos)
 {
   Js *js = g_new0 (Js, 1);
   Harness *h = harness_alloc ();
-  g_autoptr (GError) err = NULL;
   g_autofree gchar *msg = NULL;
   GstBus *bus;
   gint64 end;
 
-  g_mutex_init (&js->write_lock);
-  js->evs = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      json_object_unref);
   h->a = make_libp2p (h, "a", protos);
   g_object_get (h->a, "webrtcbin", &h->wa, NULL);
   h->wb = gst_object_ref (h->wa);       /* (harness_free unrefs both) */
@@ -178,15 +133,10 @@ js_new (const gchar * protos, const gchar * js_protos)
   gst_object_unref (bus);
 
   /* INTEROP_PEER=browser: the same js-libp2p code in headless Chromium */
-  js->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, "node",
-      g_strcmp0 (g_getenv ("INTEROP_PEER"), "browser") == 0 ?
-      INTEROP_DIR "/browser.mjs" : INTEROP_DIR "/peer.mjs", NULL);
-  g_assert_no_error (err);
-  js->in = g_subprocess_get_stdin_pipe (js->proc);
-  js->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe
-      (js->proc));
-  js->reader = g_thread_new ("js-reader", (GThreadFunc) js_reader, js);
+  js->jp = json_proc_new (g_strcmp0 (g_getenv ("INTEROP_PEER"),
+          "browser") == 0 ? INTEROP_DIR "/browser.mjs" :
+      INTEROP_DIR "/peer.mjs", NULL, NULL, &h->lock, &h->cond,
+      js_signalling, js);
   msg = g_strdup_printf ("{\"op\":\"protocols\",\"list\":%s}", js_protos);
   js_send (js, msg);
 
@@ -212,14 +162,8 @@ js_free (Js * js)
   if (g_getenv ("INTEROP_TRACE"))
     g_printerr ("js_free: quitting the JS peer\n");
   js_send (js, "{\"op\":\"quit\"}");
-  g_output_stream_close (js->in, NULL, NULL);
-  g_subprocess_wait (js->proc, NULL, NULL);
-  g_thread_join (js->reader);
-  g_object_unref (js->out);
-  g_object_unref (js->proc);
+  json_proc_free (js->jp);
   harness_free (js->h);
-  g_ptr_array_unref (js->evs);
-  g_mutex_clear (&js->write_lock);
   g_free (js);
 }
 
@@ -553,15 +497,15 @@ test_reset_from_us (void)
 
     while (!done && g_get_monotonic_time () < end) {
       g_mutex_lock (&js->h->lock);
-      if (js->evs->len > 0) {
+      if (js->jp->evs->len > 0) {
         guint i;
 
-        for (i = 0; i < js->evs->len && !done; i++) {
+        for (i = 0; i < js->jp->evs->len && !done; i++) {
           const gchar *ev = json_object_get_string_member_with_default
-              (g_ptr_array_index (js->evs, i), "ev", "");
+              (g_ptr_array_index (js->jp->evs, i), "ev", "");
 
           if (g_str_equal (ev, "echo-failed") || g_str_equal (ev, "echoed"))
-            done = json_object_ref (g_ptr_array_index (js->evs, i));
+            done = json_object_ref (g_ptr_array_index (js->jp->evs, i));
         }
       }
       g_mutex_unlock (&js->h->lock);
