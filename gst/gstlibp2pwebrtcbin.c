@@ -89,6 +89,7 @@
 #include "sdp.h"
 #include "substream.h"
 
+#include <gio/gio.h>
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 #include <openssl/rand.h>
@@ -298,6 +299,7 @@ typedef enum
   JOB_END,
   JOB_REMOVE,
   JOB_NOISE,                    /* a channel-0 message (no substream) */
+  JOB_RESOLVE,                  /* resolve peer-address's name, then dial */
 } JobType;
 
 typedef struct
@@ -1413,7 +1415,9 @@ connect_timer_cb (GstClock * clock, GstClockTime time, GstClockID id,
 
   g_object_get (self->webrtcbin, "ice-connection-state", &ice,
       "connection-state", &pc, NULL);
-  if (ice != GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED &&
+  if (self->addr.family == 0)
+    stage = g_strdup_printf ("'%s' was not resolved", self->addr.name);
+  else if (ice != GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED &&
       ice != GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED)
     stage = g_strdup_printf ("no ICE connectivity to %s port %u (is a "
         "WebRTC-direct node listening there?)", self->addr.host,
@@ -1738,11 +1742,58 @@ direct_configure_ice (GstLibp2pWebrtcBin * self)
 }
 
 static void
+direct_dial (GstLibp2pWebrtcBin * self)
+{
+  direct_configure_ice (self);
+  GST_INFO_OBJECT (self, "dialing %s (%s port %u)", self->peer_address,
+      self->addr.host, self->addr.port);
+  g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL,
+      gst_promise_new_with_change_func (on_offer_created,
+          gst_object_ref (self), gst_object_unref));
+}
+
+/* /dns, /dns4, /dns6: the SDP needs an address.  Runs on the worker (the
+ * system resolver blocks); the connect timer bounds it like the rest. */
+static void
+job_resolve (GstLibp2pWebrtcBin * self)
+{
+  g_autoptr (GResolver) resolver = g_resolver_get_default ();
+  g_autoptr (GError) err = NULL;
+  GResolverNameLookupFlags flags = self->addr.name_family == 4 ?
+      G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY : self->addr.name_family == 6 ?
+      G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY :
+      G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT;
+  GList *list;
+  GInetAddress *ia;
+  gboolean go;
+
+  list = g_resolver_lookup_by_name_with_flags (resolver, self->addr.name,
+      flags, NULL, &err);
+  if (list == NULL) {
+    direct_fail (self, FALSE, "cannot resolve '%s' of %s: %s",
+        self->addr.name, self->peer_address, err->message);
+    return;
+  }
+  ia = list->data;
+  g_mutex_lock (&self->lock);
+  go = self->running && !self->direct_failed;
+  if (go)
+    lp2p_webrtc_direct_addr_set_ip (&self->addr,
+        g_inet_address_get_family (ia) == G_SOCKET_FAMILY_IPV4 ? 4 : 6,
+        g_inet_address_to_bytes (ia));
+  g_mutex_unlock (&self->lock);
+  g_resolver_free_addresses (list);
+  if (go) {
+    GST_INFO_OBJECT (self, "%s is %s", self->addr.name, self->addr.host);
+    direct_dial (self);
+  }
+}
+
+static void
 direct_start (GstLibp2pWebrtcBin * self)
 {
   GstClock *clock;
 
-  direct_configure_ice (self);
   self->sig_ch0_data = g_signal_connect (self->channel0, "on-message-data",
       G_CALLBACK (on_ch0_message_data), self);
   g_mutex_lock (&self->lock);
@@ -1753,11 +1804,15 @@ direct_start (GstLibp2pWebrtcBin * self)
   gst_clock_id_wait_async (self->connect_timer, connect_timer_cb,
       gst_object_ref (self), gst_object_unref);
   gst_object_unref (clock);
+  if (self->addr.has_name) {
+    Job *job = g_new0 (Job, 1);
+
+    job->type = JOB_RESOLVE;
+    g_thread_pool_push (self->worker, job, NULL);
+  }
   g_mutex_unlock (&self->lock);
-  GST_INFO_OBJECT (self, "dialing %s", self->peer_address);
-  g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL,
-      gst_promise_new_with_change_func (on_offer_created,
-          gst_object_ref (self), gst_object_unref));
+  if (!self->addr.has_name)
+    direct_dial (self);
 }
 
 static void
@@ -2402,6 +2457,9 @@ worker_func (gpointer data, gpointer user_data)
     case JOB_NOISE:
       job_noise (self, job->data);
       break;
+    case JOB_RESOLVE:
+      job_resolve (self);
+      break;
   }
   if (job->ss)
     ss_unref (job->ss);
@@ -2998,7 +3056,7 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
           "the SDP from the address, authenticates the node with Noise on "
           "channel 0 (its certificate must match the certhash, its identity "
           "the /p2p/ peer id) and opens substreams once that is done.  "
-          "Names (/dns...) are not supported yet", NULL,
+          "/dns/, /dns4/ and /dns6/ names are resolved first", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY,
       g_param_spec_string ("private-key", "Private key",

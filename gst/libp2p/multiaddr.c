@@ -10,6 +10,9 @@ G_DEFINE_QUARK (lp2p-multiaddr-error-quark, lp2p_multiaddr_error);
 
 #define CODE_IP4 0x04
 #define CODE_IP6 0x29
+#define CODE_DNS 0x35
+#define CODE_DNS4 0x36
+#define CODE_DNS6 0x37
 #define CODE_UDP 0x0111
 #define CODE_WEBRTC_DIRECT 0x0118
 #define CODE_CERTHASH 0x01d2
@@ -89,6 +92,31 @@ parse_certhash (const gchar * s, guint8 digest[32], GError ** error)
   return TRUE;
 }
 
+/* RFC 1123 host names: labels of 1..63 letters, digits and '-', not
+ * starting or ending with '-'; a trailing '.' is not accepted. */
+static gboolean
+valid_name (const gchar * s)
+{
+  gsize len = strlen (s), label = 0, i;
+
+  if (len == 0 || len > LP2P_MULTIADDR_MAX_NAME)
+    return FALSE;
+  for (i = 0; i <= len; i++) {
+    gchar c = s[i];
+
+    if (c == '.' || c == '\0') {
+      if (label == 0 || label > 63 || s[i - 1] == '-')
+        return FALSE;
+      label = 0;
+    } else if (g_ascii_isalnum (c) || (c == '-' && label > 0)) {
+      label++;
+    } else {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 gboolean
 lp2p_webrtc_direct_addr_parse (const gchar * text,
     Lp2pWebrtcDirectAddr * addr, GError ** error)
@@ -116,13 +144,27 @@ lp2p_webrtc_direct_addr_parse (const gchar * text,
           "empty component %u in '%s' (a '//' or a trailing '/')", i + 1,
           text);
 
-  /* /ip4|ip6/<address> */
+  /* /ip4|ip6/<address>, /dns|dns4|dns6/<name> */
   i = 0;
-  if (g_str_has_prefix (parts[0], "dns"))
+  if (g_str_equal (parts[0], "dnsaddr"))
     return fail (error, LP2P_MULTIADDR_ERROR_UNSUPPORTED,
-        "/%s/ names are not supported yet: resolve the name and give "
-        "/ip4/ or /ip6/ (the SDP needs a literal address)", parts[0]);
-  if (g_str_equal (parts[0], "ip4") || g_str_equal (parts[0], "ip6")) {
+        "/dnsaddr/ is not supported: it names a TXT record of multiaddrs; "
+        "give /dns/, /dns4/, /dns6/, /ip4/ or /ip6/");
+  if (g_str_equal (parts[0], "dns") || g_str_equal (parts[0], "dns4") ||
+      g_str_equal (parts[0], "dns6")) {
+    if (n < 2)
+      return fail (error, LP2P_MULTIADDR_ERROR_ADDRESS,
+          "/%s/ has no name", parts[0]);
+    if (!valid_name (parts[1]))
+      return fail (error, LP2P_MULTIADDR_ERROR_ADDRESS,
+          "'%s' is not a DNS name (letters, digits, '-' and '.', at most "
+          "%d characters, labels of 1 to 63)", parts[1],
+          LP2P_MULTIADDR_MAX_NAME);
+    addr->has_name = TRUE;
+    addr->name_family = parts[0][3] == '4' ? 4 : parts[0][3] == '6' ? 6 : 0;
+    g_strlcpy (addr->name, parts[1], sizeof (addr->name));
+    i = 2;
+  } else if (g_str_equal (parts[0], "ip4") || g_str_equal (parts[0], "ip6")) {
     gint af = parts[0][2] == '4' ? AF_INET : AF_INET6;
 
     if (n < 2)
@@ -137,8 +179,8 @@ lp2p_webrtc_direct_addr_parse (const gchar * text,
     i = 2;
   } else {
     return fail (error, LP2P_MULTIADDR_ERROR_ADDRESS,
-        "a WebRTC-direct multiaddr starts with /ip4/ or /ip6/, not /%s/",
-        parts[0]);
+        "a WebRTC-direct multiaddr starts with /ip4/, /ip6/, /dns/, /dns4/ "
+        "or /dns6/, not /%s/", parts[0]);
   }
 
   /* /udp/<port> */
@@ -222,9 +264,13 @@ lp2p_webrtc_direct_addr_to_string (const Lp2pWebrtcDirectAddr * addr)
   g_autofree gchar *pid = addr->has_peer_id ?
       lp2p_peer_id_to_string (&addr->peer_id) : NULL;
 
-  return g_strdup_printf ("/ip%d/%s/udp/%u/webrtc-direct/certhash/%s%s%s",
-      addr->family, addr->host, addr->port, ch, pid ? "/p2p/" : "",
-      pid ? pid : "");
+  g_autofree gchar *where = addr->has_name ?
+      g_strdup_printf ("/dns%s/%s", addr->name_family == 4 ? "4" :
+      addr->name_family == 6 ? "6" : "", addr->name) :
+      g_strdup_printf ("/ip%d/%s", addr->family, addr->host);
+
+  return g_strdup_printf ("%s/udp/%u/webrtc-direct/certhash/%s%s%s", where,
+      addr->port, ch, pid ? "/p2p/" : "", pid ? pid : "");
 }
 
 static void
@@ -242,8 +288,15 @@ lp2p_webrtc_direct_addr_to_bytes (const Lp2pWebrtcDirectAddr * addr)
   guint8 port[2] = { addr->port >> 8, addr->port & 0xff };
   guint8 mh[34] = { LP2P_MULTIHASH_SHA2_256, 32 };
 
-  append_varint (a, addr->family == 4 ? CODE_IP4 : CODE_IP6);
-  g_byte_array_append (a, addr->ip, addr->family == 4 ? 4 : 16);
+  if (addr->has_name) {
+    append_varint (a, addr->name_family == 4 ? CODE_DNS4 :
+        addr->name_family == 6 ? CODE_DNS6 : CODE_DNS);
+    append_varint (a, strlen (addr->name));
+    g_byte_array_append (a, (const guint8 *) addr->name, strlen (addr->name));
+  } else {
+    append_varint (a, addr->family == 4 ? CODE_IP4 : CODE_IP6);
+    g_byte_array_append (a, addr->ip, addr->family == 4 ? 4 : 16);
+  }
   append_varint (a, CODE_UDP);
   g_byte_array_append (a, port, 2);
   append_varint (a, CODE_WEBRTC_DIRECT);
@@ -259,6 +312,17 @@ lp2p_webrtc_direct_addr_to_bytes (const Lp2pWebrtcDirectAddr * addr)
   return g_byte_array_free_to_bytes (a);
 }
 
+void
+lp2p_webrtc_direct_addr_set_ip (Lp2pWebrtcDirectAddr * addr, gint family,
+    const guint8 * ip)
+{
+  addr->family = family;
+  memset (addr->ip, 0, sizeof (addr->ip));
+  memcpy (addr->ip, ip, family == 4 ? 4 : 16);
+  inet_ntop (family == 4 ? AF_INET : AF_INET6, addr->ip, addr->host,
+      sizeof (addr->host));
+}
+
 gboolean
 lp2p_webrtc_direct_addr_is_loopback (const Lp2pWebrtcDirectAddr * addr)
 {
@@ -266,5 +330,7 @@ lp2p_webrtc_direct_addr_is_loopback (const Lp2pWebrtcDirectAddr * addr)
 
   if (addr->family == 4)
     return addr->ip[0] == 127;
+  if (addr->family != 6)
+    return FALSE;
   return memcmp (addr->ip, v6_loopback, 16) == 0;
 }

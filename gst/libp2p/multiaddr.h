@@ -4,13 +4,15 @@
  * (libp2p/specs webrtc/webrtc-direct.md "Addressing"):
  *
  *   /ip4/<a.b.c.d>/udp/<port>/webrtc-direct/certhash/<multibase multihash>
- *       [/p2p/<peer id>]          (or /ip6/<address>/...)
+ *       [/p2p/<peer id>]          (or /ip6/<address>/..., /dns|dns4|dns6/<name>/...)
  *
  * parsed strictly, with one message per malformed part.  The certhash must
  * be a sha2-256 multihash of 32 bytes (the only hash the spec requires and
  * the one every implementation emits); it is written back as 'u' base64url
- * without padding.  Names (/dns, /dns4, /dns6, /dnsaddr) are refused with a
- * message saying so: the SDP needs a literal address.
+ * without padding.  A name (/dns, /dns4, /dns6: how Polkadot nodes advertise
+ * themselves) is kept as text: the caller resolves it and sets the address
+ * with lp2p_webrtc_direct_addr_set_ip() (the SDP needs a literal address).
+ * /dnsaddr (a TXT lookup giving whole multiaddrs) is refused.
  *
  * Binary form (multiformats/multiaddr): each component is its varint code
  * then its value; codes: ip4 0x04, ip6 0x29, udp 0x0111, webrtc-direct
@@ -41,11 +43,17 @@ typedef enum
   LP2P_MULTIADDR_ERROR_UNSUPPORTED,     /* dns, a second certhash, ... */
 } Lp2pMultiaddrError;
 
+#define LP2P_MULTIADDR_MAX_NAME 253
+
 typedef struct
 {
-  gint family;                  /* 4 or 6 */
+  gint family;                  /* 4 or 6; 0 while a name is unresolved */
   guint8 ip[16];                /* 4 or 16 bytes used */
   gchar host[48];               /* the address as text, canonical */
+  /* /dns/ (any family), /dns4/ (4), /dns6/ (6) */
+  gboolean has_name;
+  gint name_family;             /* 0, 4 or 6 */
+  gchar name[LP2P_MULTIADDR_MAX_NAME + 1];
   guint16 port;
   guint8 certhash[32];          /* SHA-256 of the server's DER certificate */
   gboolean has_peer_id;
@@ -54,7 +62,12 @@ typedef struct
 
 gboolean lp2p_webrtc_direct_addr_parse (const gchar * text,
     Lp2pWebrtcDirectAddr * addr, GError ** error);
-/* Canonical text (certhash as 'u' base64url, peer id as base58btc). */
+/* Sets the resolved address of a name (@family 4 or 6, @ip 4 or 16
+ * bytes). */
+void lp2p_webrtc_direct_addr_set_ip (Lp2pWebrtcDirectAddr * addr,
+    gint family, const guint8 * ip);
+/* Canonical text (certhash as 'u' base64url, peer id as base58btc; a name
+ * as it was given). */
 gchar *lp2p_webrtc_direct_addr_to_string (const Lp2pWebrtcDirectAddr * addr);
 /* Binary multiaddr. */
 GBytes *lp2p_webrtc_direct_addr_to_bytes (const Lp2pWebrtcDirectAddr * addr);

@@ -353,10 +353,10 @@ test_peer_address_errors (void)
   gst_message_unref (msg);
   gst_element_set_state (pipe, GST_STATE_NULL);
 
-  /* /dns4 is refused with a reason; then a good address is accepted */
+  /* /dnsaddr is refused with a reason; then a good address is accepted */
   g_test_expect_message ("libp2p", G_LOG_LEVEL_WARNING,
-      "*resolve the name*");
-  g_object_set (e, "peer-address", "/dns4/example.com/udp/9/webrtc-direct/"
+      "*dnsaddr*not supported*");
+  g_object_set (e, "peer-address", "/dnsaddr/example.com/udp/9/webrtc-direct/"
       "certhash/uEiAw_J9GnCB0Gd_dCqtfJ6hslzyU5AVI25N1zKLpFZc7mQ", NULL);
   g_test_assert_expected_messages ();
   g_object_set (e, "peer-address", good, NULL);

@@ -393,6 +393,22 @@ test_direct_wrong_certhash (void)
   node_free (n);
 }
 
+/* A name instead of an address (Polkadot nodes advertise /dns/...):
+ * /dns4/localhost resolves through the system resolver (/etc/hosts). */
+static void
+test_direct_dns_name (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  g_auto (GStrv) parts = g_strsplit (n->addr, "/udp/", 2);
+  g_autofree gchar *addr = g_strconcat ("/dns4/localhost/udp/", parts[1],
+      NULL);
+
+  g_assert_true (g_str_has_prefix (n->addr, "/ip4/127.0.0.1/udp/"));
+  dial_and_wait (n, addr);
+  g_assert_cmpint (n->errors->len, ==, 0);
+  node_free (n);
+}
+
 /* Nothing listens there: a bounded wait, then a clear error. */
 static void
 test_direct_nobody_there (void)
@@ -470,6 +486,7 @@ main (int argc, char **argv)
   g_test_add_func ("/direct/wrong-peer-id", test_direct_wrong_peer_id);
   g_test_add_func ("/direct/wrong-certhash", test_direct_wrong_certhash);
   g_test_add_func ("/direct/nobody-there", test_direct_nobody_there);
+  g_test_add_func ("/direct/dns-name", test_direct_dns_name);
   g_test_add_func ("/direct/keepalive-idle-60s",
       test_direct_keepalive_idle_60s);
   return g_test_run ();

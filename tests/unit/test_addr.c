@@ -351,7 +351,9 @@ test_multiaddr_rejects (void)
   g_autofree gchar *a4 = g_strconcat ("/ip4/1.2.3.4/tcp/1/webrtc-direct", ch,
       NULL);
   g_autofree gchar *a5 = g_strconcat ("/ip4/1.2.3.4/udp/1/webrtc", ch, NULL);
-  g_autofree gchar *a6 = g_strconcat ("/dns4/example.com/udp/1/webrtc-direct",
+  g_autofree gchar *a6 = g_strconcat ("/dnsaddr/example.com/udp/1/webrtc-direct",
+      ch, NULL);
+  g_autofree gchar *a12 = g_strconcat ("/dns4/-x.com/udp/1/webrtc-direct",
       ch, NULL);
   g_autofree gchar *a7 = g_strconcat ("/ip4/1.2.3.4/udp/1/webrtc-direct", ch,
       "/p2p/12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3p0", NULL);
@@ -373,7 +375,8 @@ test_multiaddr_rejects (void)
   check_bad_addr (a10, LP2P_MULTIADDR_ERROR_PORT, "1 to 65535");
   check_bad_addr (a4, LP2P_MULTIADDR_ERROR_TRANSPORT, "/udp/");
   check_bad_addr (a5, LP2P_MULTIADDR_ERROR_TRANSPORT, "/webrtc-direct");
-  check_bad_addr (a6, LP2P_MULTIADDR_ERROR_UNSUPPORTED, "resolve the name");
+  check_bad_addr (a6, LP2P_MULTIADDR_ERROR_UNSUPPORTED, "TXT record");
+  check_bad_addr (a12, LP2P_MULTIADDR_ERROR_ADDRESS, "not a DNS name");
   check_bad_addr (a7, LP2P_MULTIADDR_ERROR_PEER_ID, "peer id");
   check_bad_addr (a8, LP2P_MULTIADDR_ERROR_UNSUPPORTED, "more than one");
   check_bad_addr (a9, LP2P_MULTIADDR_ERROR_SYNTAX, "trailing");
@@ -389,6 +392,48 @@ test_multiaddr_rejects (void)
       LP2P_MULTIADDR_ERROR_CERTHASH, "not a base64url character");
   check_bad_addr ("/ip4/1.2.3.4/udp/1/webrtc-direct/certhash/f1220aa",
       LP2P_MULTIADDR_ERROR_CERTHASH, "length does not match");
+}
+
+/* /dns, /dns4, /dns6: the name is kept for the caller to resolve (how
+ * Polkadot nodes advertise WebRTC-direct); binary codes 0x35..0x37. */
+static void
+test_multiaddr_dns (void)
+{
+  Lp2pWebrtcDirectAddr a;
+  g_autofree gchar *text = NULL;
+  g_autoptr (GBytes) bin = NULL;
+  g_autoptr (GBytes) want = hex ("36 0b 6578616d706c652e636f6d 910204d2 9802 "
+      "d20322 1220" SERVER_FP);
+  static const guint8 lo[4] = { 127, 0, 0, 1 };
+  const gchar *t = "/dns4/example.com/udp/1234/webrtc-direct/certhash/"
+      SERVER_CERTHASH;
+  gsize len;
+  const guint8 *d;
+
+  g_assert_true (lp2p_webrtc_direct_addr_parse (t, &a, NULL));
+  g_assert_true (a.has_name);
+  g_assert_cmpint (a.name_family, ==, 4);
+  g_assert_cmpstr (a.name, ==, "example.com");
+  g_assert_cmpint (a.family, ==, 0);
+  g_assert_false (lp2p_webrtc_direct_addr_is_loopback (&a));
+  text = lp2p_webrtc_direct_addr_to_string (&a);
+  g_assert_cmpstr (text, ==, t);
+  bin = lp2p_webrtc_direct_addr_to_bytes (&a);
+  d = g_bytes_get_data (bin, &len);
+  assert_bytes_eq (d, len, want);
+  /* resolved: the address is set, the name stays */
+  lp2p_webrtc_direct_addr_set_ip (&a, 4, lo);
+  g_assert_cmpstr (a.host, ==, "127.0.0.1");
+  g_assert_true (lp2p_webrtc_direct_addr_is_loopback (&a));
+  g_clear_pointer (&text, g_free);
+  text = lp2p_webrtc_direct_addr_to_string (&a);
+  g_assert_cmpstr (text, ==, t);
+  g_assert_true (lp2p_webrtc_direct_addr_parse ("/dns/a-b.c0/udp/1/"
+          "webrtc-direct/certhash/" SERVER_CERTHASH, &a, NULL));
+  g_assert_cmpint (a.name_family, ==, 0);
+  g_assert_true (lp2p_webrtc_direct_addr_parse ("/dns6/localhost/udp/1/"
+          "webrtc-direct/certhash/" SERVER_CERTHASH, &a, NULL));
+  g_assert_cmpint (a.name_family, ==, 6);
 }
 
 /* ---- SDP ---- */
@@ -532,6 +577,7 @@ main (int argc, char **argv)
   g_test_add_func ("/multiaddr/spec-example", test_multiaddr_spec_example);
   g_test_add_func ("/multiaddr/variants", test_multiaddr_variants);
   g_test_add_func ("/multiaddr/rejects", test_multiaddr_rejects);
+  g_test_add_func ("/multiaddr/dns", test_multiaddr_dns);
   g_test_add_func ("/sdp/munge-offer", test_sdp_munge_offer);
   g_test_add_func ("/sdp/munge-offer-bundle-and-errors",
       test_sdp_munge_offer_bundle_and_errors);
