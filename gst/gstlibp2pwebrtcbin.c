@@ -112,6 +112,9 @@ G_DEFINE_QUARK (gst-libp2p-error-quark, gst_libp2p_error);
 #define MIN_MAX_FRAME_SIZE 64
 #define DEFAULT_LAZY TRUE
 #define DEFAULT_DIAL_ON_REQUEST FALSE
+#define DEFAULT_PING_RESPONDER TRUE
+/* libp2p/specs ping/ping.md */
+#define PING_PROTOCOL "/ipfs/ping/1.0.0"
 /* Sending waits while the channel holds more than this. */
 #define DEFAULT_SEND_HIGH_WATER (1024 * 1024)
 /* Bytes queued for one src pad before the substream is reset: litep2p
@@ -153,6 +156,7 @@ enum
   PROP_PEER_ID,
   PROP_REMOTE_PEER_ID,
   PROP_CONNECT_TIMEOUT,
+  PROP_PING_RESPONDER,
 };
 
 enum
@@ -221,6 +225,7 @@ struct _Substream
   gboolean was_open;
   gboolean ended;               /* JOB_END ran */
   gboolean counted;             /* in self->live_outbound */
+  gboolean responder;           /* an inbound ping answered internally */
   gboolean removing;
   GError *error;
   guint64 bytes_in, bytes_out;
@@ -249,6 +254,7 @@ struct _GstLibp2pWebrtcBin
   guint max_frame_size;
   gboolean lazy;
   gboolean dial_on_request;
+  gboolean ping_responder;
   guint64 send_high_water;
   guint receive_queue_size;
 
@@ -285,6 +291,7 @@ struct _GstLibp2pWebrtcBin
   /* stats */
   guint64 stat_opened, stat_failed, stat_bytes_in, stat_bytes_out;
   guint64 stat_reassembled;     /* frames split across messages */
+  guint64 stat_pings;           /* ping payloads echoed by the responder */
 };
 
 #define gst_libp2p_webrtc_bin_parent_class parent_class
@@ -647,6 +654,9 @@ accept_cb (const gchar * protocol, gpointer user_data)
   GstLibp2pWebrtcBin *self = ss->self;
   gboolean accept = FALSE;
 
+  /* the responder answers pings that 'protocols' does not claim */
+  if (self->ping_responder && g_str_equal (protocol, PING_PROTOCOL))
+    return ss->state == SS_NEGOTIATING;
   /* Called from lp2p_mss_feed() under self->lock: never emit under it. */
   g_mutex_unlock (&self->lock);
   g_signal_emit (self, signals[SIGNAL_ACCEPT_PROTOCOL], 0, protocol, &accept);
@@ -693,9 +703,35 @@ wrap_payload (GBytes * msg, const Lp2pFrame * f)
   return gst_buffer_new_memdup (f->data, f->size);
 }
 
-/* The negotiation succeeded: assign the key, queue the leftover. */
+static gboolean
+protocol_listed_locked (GstLibp2pWebrtcBin * self, const gchar * protocol)
+{
+  return self->protocols && g_strv_contains ((const gchar * const *)
+      self->protocols, protocol);
+}
+
+/* Echoes what the remote pings (libp2p/specs ping/ping.md: the listener
+ * sends back every 32-byte payload, on the same stream). */
 static void
-ss_negotiated_locked (Substream * ss)
+ss_responder_echo_locked (Substream * ss, const guint8 * data, gsize size,
+    GPtrArray * to_send)
+{
+  GPtrArray *frames = lp2p_frame_encode_split (LP2P_FLAG_NONE, data, size,
+      ss->self->max_frame_size);
+  guint i;
+
+  for (i = 0; i < frames->len; i++)
+    g_ptr_array_add (to_send, g_bytes_ref (g_ptr_array_index (frames, i)));
+  g_ptr_array_unref (frames);
+  ss->bytes_in += size;
+  ss->bytes_out += size;
+  ss->self->stat_pings++;
+}
+
+/* The negotiation succeeded: assign the key, queue the leftover (an
+ * internal ping responder echoes it instead, and gets no pads). */
+static void
+ss_negotiated_locked (Substream * ss, GPtrArray * to_send)
 {
   GstLibp2pWebrtcBin *self = ss->self;
   g_autoptr (GBytes) left = lp2p_mss_take_leftover (ss->mss);
@@ -704,6 +740,20 @@ ss_negotiated_locked (Substream * ss)
 
   g_free (ss->protocol);
   ss->protocol = g_strdup (lp2p_mss_get_protocol (ss->mss));
+  if (!ss->outbound && self->ping_responder &&
+      g_str_equal (ss->protocol, PING_PROTOCOL) &&
+      !protocol_listed_locked (self, PING_PROTOCOL)) {
+    ss->responder = TRUE;
+    ss->state = SS_OPEN;
+    ss_cancel_timer_locked (ss);
+    lp2p_substream_init (&ss->hc, (gint64) (self->fin_ack_timeout /
+            GST_USECOND));
+    GST_DEBUG_OBJECT (self, "channel %d: answering pings", ss->channel_id);
+    if (g_bytes_get_size (left) > 0)
+      ss_responder_echo_locked (ss, g_bytes_get_data (left, NULL),
+          g_bytes_get_size (left), to_send);
+    return;
+  }
   key = protocol_key (ss->protocol);
   /* a fallback or an inbound substream gets its key and number now */
   if (ss->key == NULL || !g_str_equal (ss->key, key)) {
@@ -783,7 +833,7 @@ ss_on_frame_locked (Substream * ss, const Lp2pFrame * f, GBytes * msg,
       case LP2P_MSS_NEED_MORE:
         break;
       case LP2P_MSS_SUCCESS:
-        ss_negotiated_locked (ss);
+        ss_negotiated_locked (ss, to_send);
         break;
       case LP2P_MSS_REJECTED:
         ss_end_locked (ss, error_new (GST_LIBP2P_ERROR_REFUSED,
@@ -798,9 +848,22 @@ ss_on_frame_locked (Substream * ss, const Lp2pFrame * f, GBytes * msg,
     Lp2pSubstreamActions act;
 
     lp2p_substream_on_frame (&ss->hc, f, &act);
-    if (act.deliver && f->size > 0)
+    if (act.deliver && f->size > 0 && ss->responder)
+      ss_responder_echo_locked (ss, f->data, f->size, to_send);
+    else if (act.deliver && f->size > 0)
       ss_deliver_locked (ss, wrap_payload (msg, f));
     ss_handle_actions_locked (ss, &act, to_send);
+    if (ss->responder && act.event == LP2P_SUBSTREAM_EVENT_REMOTE_FIN &&
+        ss->state == SS_OPEN) {
+      /* the pinger is done: so are we (FIN after the echoes) */
+      Lp2pSubstreamActions fin;
+
+      lp2p_substream_close_write (&ss->hc, now_us (), &fin);
+      if (fin.send_flag != LP2P_FLAG_NONE) {
+        g_ptr_array_add (to_send, lp2p_frame_encode (fin.send_flag, NULL, 0));
+        ss_arm_timer_locked (ss, ss->self->fin_ack_timeout);
+      }
+    }
   }
 }
 
@@ -2382,7 +2445,11 @@ job_end (GstLibp2pWebrtcBin * self, Substream * ss)
     self->stat_failed++;
   g_mutex_unlock (&self->lock);
 
-  if (ss->was_open) {
+  if (ss->responder) {
+    /* internal: nobody opened it, nobody hears of its end */
+    GST_DEBUG_OBJECT (self, "channel %d: ping responder done: %s",
+        ss->channel_id, ss->error ? ss->error->message : "closed");
+  } else if (ss->was_open) {
     g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
         ss->protocol, ss->error);
     post_substream_message (self, "libp2p-substream-closed", ss, ss->error);
@@ -2513,7 +2580,8 @@ make_stats (GstLibp2pWebrtcBin * self)
       "substreams-active", G_TYPE_UINT, active,
       "bytes-in", G_TYPE_UINT64, self->stat_bytes_in,
       "bytes-out", G_TYPE_UINT64, self->stat_bytes_out,
-      "frames-reassembled", G_TYPE_UINT64, self->stat_reassembled, NULL);
+      "frames-reassembled", G_TYPE_UINT64, self->stat_reassembled,
+      "pings-answered", G_TYPE_UINT64, self->stat_pings, NULL);
   g_mutex_unlock (&self->lock);
   return s;
 }
@@ -2689,6 +2757,11 @@ gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
     case PROP_CONNECT_TIMEOUT:
       self->connect_timeout = g_value_get_uint64 (value);
       break;
+    case PROP_PING_RESPONDER:
+      g_mutex_lock (&self->lock);
+      self->ping_responder = g_value_get_boolean (value);
+      g_mutex_unlock (&self->lock);
+      break;
     case PROP_NEGOTIATION_TIMEOUT:
       self->negotiation_timeout = g_value_get_uint64 (value);
       break;
@@ -2772,6 +2845,9 @@ gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CONNECT_TIMEOUT:
       g_value_set_uint64 (value, self->connect_timeout);
+      break;
+    case PROP_PING_RESPONDER:
+      g_value_set_boolean (value, self->ping_responder);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, make_stats (self));
@@ -2870,7 +2946,9 @@ stop (GstLibp2pWebrtcBin * self)
     ss_detach_channel (ss);
     if (!ss->ended) {
       ss->ended = TRUE;
-      if (ss->was_open)
+      if (ss->responder)
+        ;                       /* internal */
+      else if (ss->was_open)
         g_signal_emit (self, signals[SIGNAL_SUBSTREAM_CLOSED], 0, ss->id,
             ss->protocol, ss->error);
       else if (ss->outbound)
@@ -3081,6 +3159,14 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
           "the Noise handshake); then the element posts an ERROR",
           GST_MSECOND, G_MAXUINT64, DEFAULT_CONNECT_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PING_RESPONDER,
+      g_param_spec_boolean ("ping-responder", "Ping responder",
+          "Answer the remote's /ipfs/ping/1.0.0 substreams inside the "
+          "element (echo each payload, no pads) when 'protocols' does not "
+          "list /ipfs/ping/1.0.0.  libp2p nodes ping their peers (js-libp2p "
+          "every 10 s, and it drops a connection whose ping goes "
+          "unanswered)", DEFAULT_PING_RESPONDER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "application/x-libp2p-stats: substreams-opened, substreams-failed "
@@ -3185,6 +3271,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->max_frame_size = DEFAULT_MAX_FRAME_SIZE;
   self->lazy = DEFAULT_LAZY;
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
+  self->ping_responder = DEFAULT_PING_RESPONDER;
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
   self->connect_timeout = DEFAULT_CONNECT_TIMEOUT;

@@ -3,11 +3,13 @@
 // @chainsafe/libp2p-noise, @libp2p/ping, @libp2p/identify, and an
 // /echo/1.0.0 handler that sends back every byte it reads, then closes.
 //
-// It prints JSON lines on stdout:
+// Stdin takes JSON lines: {op:'ping', peerId} pings that (connected) peer
+// with @libp2p/ping.  It prints JSON lines on stdout:
 //   {ev:'listening', addr, peerId}          the multiaddr to dial
 //   {ev:'connection', peerId, addr}         a peer connected (its peer id)
 //   {ev:'echo-done', bytes}                 an echo stream ended
 //   {ev:'closed', peerId}                   a connection closed
+//   {ev:'pong', rtt} / {ev:'ping-failed', error}   the outcome of op ping
 //   {ev:'stun', ...}  (liveness mode)       see below
 // and exits when stdin closes.
 //
@@ -26,6 +28,7 @@ import { webRTCDirect } from '@libp2p/webrtc'
 import { noise } from '@chainsafe/libp2p-noise'
 import { ping } from '@libp2p/ping'
 import { identify } from '@libp2p/identify'
+import { peerIdFromString } from '@libp2p/peer-id'
 
 // the test that reads us may be gone: then so are we
 process.stdout.on('error', () => process.exit(0))
@@ -126,7 +129,18 @@ async function startRelay (nodeHost, nodePort) {
 }
 
 const rl = createInterface({ input: process.stdin })
-rl.on('line', () => {})
+rl.on('line', async (line) => {
+  const cmd = JSON.parse(line)
+  if (cmd.op === 'ping') {
+    // @libp2p/ping over the connection the peer made to us
+    try {
+      const rtt = await node.services.ping.ping(peerIdFromString(cmd.peerId))
+      out({ ev: 'pong', rtt })
+    } catch (err) {
+      out({ ev: 'ping-failed', error: err.name + ': ' + err.message })
+    }
+  }
+})
 rl.on('close', async () => {
   if (relay) { out({ ev: 'stun', gaps }); relay.close() }
   await node.stop()

@@ -393,6 +393,56 @@ test_direct_wrong_certhash (void)
   node_free (n);
 }
 
+/* The node pings us (@libp2p/ping, as its connection monitor does every
+ * 10 s): the element's ping responder answers when 'protocols' does not
+ * list /ipfs/ping/1.0.0; with ping-responder=false the node is refused
+ * (multistream-select "na"). */
+static void
+test_direct_node_pings_us (void)
+{
+  gboolean responder;
+
+  for (responder = TRUE; responder >= FALSE; responder--) {
+    Node *n = node_new (ECHO_P, 0);
+    g_autofree gchar *ours = NULL;
+    g_autofree gchar *cmd = NULL;
+    GstStructure *st = NULL;
+    guint64 answered = 0;
+    JsonObject *o;
+    guint i;
+
+    g_object_set (n->h->a, "ping-responder", responder, NULL);
+    dial_and_wait (n, n->addr);
+    g_object_get (n->h->a, "peer-id", &ours, NULL);
+    cmd = g_strdup_printf ("{\"op\":\"ping\",\"peerId\":\"%s\"}", ours);
+    for (i = 0; i < 3; i++) {
+      json_proc_send (n->jp, cmd);
+      o = node_wait (n, responder ? "pong" : "ping-failed", WAIT_S);
+      g_assert_nonnull (o);
+      if (responder)
+        g_test_message ("the node pinged us: %" G_GINT64_FORMAT " ms",
+            json_object_get_int_member (o, "rtt"));
+      else
+        g_assert_nonnull (strstr (json_object_get_string_member (o,
+                    "error"), "Unsupported"));
+      json_object_unref (o);
+    }
+    g_object_get (n->h->a, "stats", &st, NULL);
+    gst_structure_get_uint64 (st, "pings-answered", &answered);
+    gst_structure_free (st);
+    /* @libp2p/ping sends one 32-byte payload per stream (its connection
+     * monitor may add one more every 10 s) */
+    if (responder)
+      g_assert_cmpuint (answered, >=, 3);
+    else
+      g_assert_cmpuint (answered, ==, 0);
+    /* internal: no pads, no substream signals */
+    g_assert_cmpuint (count_events (n->h, 'a', 'o'), ==, 0);
+    g_assert_cmpint (n->errors->len, ==, 0);
+    node_free (n);
+  }
+}
+
 /* A name instead of an address (Polkadot nodes advertise /dns/...):
  * /dns4/localhost resolves through the system resolver (/etc/hosts). */
 static void
@@ -487,6 +537,7 @@ main (int argc, char **argv)
   g_test_add_func ("/direct/wrong-certhash", test_direct_wrong_certhash);
   g_test_add_func ("/direct/nobody-there", test_direct_nobody_there);
   g_test_add_func ("/direct/dns-name", test_direct_dns_name);
+  g_test_add_func ("/direct/node-pings-us", test_direct_node_pings_us);
   g_test_add_func ("/direct/keepalive-idle-60s",
       test_direct_keepalive_idle_60s);
   return g_test_run ();
