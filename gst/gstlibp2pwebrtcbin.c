@@ -283,7 +283,6 @@ struct _GstLibp2pWebrtcBin
   guint noise_rx;               /* channel-0 messages received */
   gboolean cert_checked;
   gboolean direct_failed;
-  guint8 local_fp[32];
   gchar *remote_peer_id;
   GstClockID connect_timer;
   gulong sig_ch0_data;
@@ -1550,7 +1549,7 @@ direct_connected (GstLibp2pWebrtcBin * self, const Lp2pPeerId * remote)
   local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id (self->identity));
   set_connected_locked (self);
   g_mutex_unlock (&self->lock);
-  GST_INFO_OBJECT (self, "connected to %s, authenticated as %s", 
+  GST_INFO_OBJECT (self, "connected to %s, authenticated as %s",
       self->peer_address, peer);
   g_object_notify (G_OBJECT (self), "remote-peer-id");
   gst_element_post_message (GST_ELEMENT (self),
@@ -1748,7 +1747,6 @@ on_offer_created (GstPromise * promise, gpointer user_data)
       m.fingerprint, self->addr.certhash, self->addr.has_peer_id ?
       &self->addr.peer_id : NULL, NULL, NULL, &err);
   if (noise) {
-    memcpy (self->local_fp, m.fingerprint, 32);
     lp2p_direct_noise_free (self->noise);
     self->noise = noise;
   }
