@@ -52,12 +52,13 @@ append_bytes_field (GByteArray * out, guint field, const guint8 * data,
   g_byte_array_append (out, data, len);
 }
 
-static gboolean
+/* What an identity key signs: "noise-libp2p-static-key:" || the Noise
+ * static public key. */
+static void
 signed_message (const guint8 static_pub[32], guint8 out[24 + 32])
 {
   memcpy (out, LP2P_NOISE_STATIC_KEY_PREFIX, 24);
   memcpy (out + 24, static_pub, 32);
-  return TRUE;
 }
 
 gboolean
