@@ -33,43 +33,6 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-static gint
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median (gdouble * v, guint n)
-{
-  qsort (v, n, sizeof (gdouble), cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static gdouble
-min_of (const gdouble * v, guint n)
-{
-  gdouble m = v[0];
-  guint i;
-
-  for (i = 1; i < n; i++)
-    m = MIN (m, v[i]);
-  return m;
-}
-
-static gdouble
-max_of (const gdouble * v, guint n)
-{
-  gdouble m = v[0];
-  guint i;
-
-  for (i = 1; i < n; i++)
-    m = MAX (m, v[i]);
-  return m;
-}
-
 static guint
 thread_count (void)
 {
@@ -339,7 +302,8 @@ bulk_raw (guint64 total)
 static void
 bench_bulk (void)
 {
-  gdouble el[16], raw[16], mel, mraw;
+  gdouble el[16], raw[16];
+  Summary sel, sraw;
   guint64 total = (guint64) BULK_MIB * 1024 * 1024;
   guint i;
 
@@ -352,13 +316,14 @@ bench_bulk (void)
   printf ("\n1. Bulk throughput: %u MiB one way, 16384-byte messages, %u "
       "runs each, alternated\n", BULK_MIB, RUNS);
   printf ("| path | median MB/s | min | max |\n|---|---|---|---|\n");
+  sel = summarize (el, RUNS);
+  sraw = summarize (raw, RUNS);
   printf ("| libp2pwebrtcbin substream (payload) | %.1f | %.1f | %.1f |\n",
-      median (el, RUNS), min_of (el, RUNS), max_of (el, RUNS));
+      sel.median, sel.min, sel.max);
   printf ("| raw webrtcbin data channel | %.1f | %.1f | %.1f |\n",
-      median (raw, RUNS), min_of (raw, RUNS), max_of (raw, RUNS));
-  mel = median (el, RUNS);
-  mraw = median (raw, RUNS);
-  printf ("| ratio element / raw (medians) | %.3f | | |\n", mel / mraw);
+      sraw.median, sraw.min, sraw.max);
+  printf ("| ratio element / raw (medians) | %.3f | | |\n",
+      sel.median / sraw.median);
 }
 
 /* ---- echo on b: floating pads, src -> in (chain) -> out -> sink ---- */
@@ -566,23 +531,23 @@ static void
 bench_latency (void)
 {
   gdouble lazy[64], eager[64], raw[64];
-  gdouble ml, me, mr;
+  Summary sl, se, sr;
 
   latency_element (TRUE, lazy, LAT_N);
   latency_element (FALSE, eager, LAT_N);
   latency_raw (raw, LAT_N);
-  ml = median (lazy, LAT_N);
-  me = median (eager, LAT_N);
-  mr = median (raw, LAT_N);
+  sl = summarize (lazy, LAT_N);
+  se = summarize (eager, LAT_N);
+  sr = summarize (raw, LAT_N);
   printf ("\n2. Open latency: ask for a substream -> first echoed byte, "
       "established connection, %u each\n", LAT_N);
   printf ("| path | median ms | min | max | vs raw |\n|---|---|---|---|---|\n");
-  printf ("| element, lazy dial | %.2f | %.2f | %.2f | %.2f |\n", ml,
-      min_of (lazy, LAT_N), max_of (lazy, LAT_N), ml / mr);
+  printf ("| element, lazy dial | %.2f | %.2f | %.2f | %.2f |\n", sl.median,
+      sl.min, sl.max, sl.median / sr.median);
   printf ("| element, wait for confirmation | %.2f | %.2f | %.2f | %.2f |\n",
-      me, min_of (eager, LAT_N), max_of (eager, LAT_N), me / mr);
+      se.median, se.min, se.max, se.median / sr.median);
   printf ("| raw: create channel, echo one message | %.2f | %.2f | %.2f | "
-      "1.00 |\n", mr, min_of (raw, LAT_N), max_of (raw, LAT_N));
+      "1.00 |\n", sr.median, sr.min, sr.max);
 }
 
 /* ---- 3. many substreams ---- */

@@ -689,6 +689,37 @@ link_src_to_rx (GstElement * el, Rx * rx)
   g_signal_connect (el, "pad-added", G_CALLBACK (pad_added_to_rx), rx);
 }
 
+/* ---- measurements ---- */
+
+typedef struct
+{
+  gdouble min, median, max;
+} Summary;
+
+static gint
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Min, median (mean of the middle two for an even count) and max of @n
+ * values; @v is left as it is. */
+static Summary
+summarize (const gdouble * v, guint n)
+{
+  gdouble *c = g_memdup2 (v, n * sizeof (gdouble));
+  Summary r;
+
+  qsort (c, n, sizeof (gdouble), cmp_double);
+  r.min = c[0];
+  r.max = c[n - 1];
+  r.median = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  g_free (c);
+  return r;
+}
+
 /* ---- set-up ---- */
 
 static GstElement *

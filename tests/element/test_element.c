@@ -282,6 +282,16 @@ test_open_invalid_protocol (void)
   harness_free (h);
 }
 
+/* A configuration error: the element refuses to start (and the pipeline
+ * goes back to NULL). */
+static void
+assert_start_fails (GstElement * pipe)
+{
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+}
+
 /* Configured protocols whose pad keys collide are a configuration error. */
 static void
 test_protocols_key_collision (void)
@@ -292,9 +302,7 @@ test_protocols_key_collision (void)
 
   g_object_set (e, "protocols", bad, NULL);
   gst_bin_add (GST_BIN (pipe), e);
-  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
-      GST_STATE_CHANGE_FAILURE);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  assert_start_fails (pipe);
   gst_object_unref (pipe);
 }
 
@@ -314,9 +322,7 @@ test_protocols_from_string (void)
   g_free (p);
   g_object_set (e, "protocols", "/ok/1,no-slash", NULL);
   gst_bin_add (GST_BIN (pipe), e);
-  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
-      GST_STATE_CHANGE_FAILURE);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  assert_start_fails (pipe);
   gst_object_unref (pipe);
 }
 
@@ -378,9 +384,7 @@ test_peer_address_errors (void)
   g_object_set (e, "private-key", "CAESIB7R6PrixKFEuL6P1LR789OzS4ccPKz2AQ8O"
       "QtR0/OJ+", NULL);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
-      GST_STATE_CHANGE_FAILURE);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  assert_start_fails (pipe);
   gst_object_unref (bus);
   gst_object_unref (pipe);
 }

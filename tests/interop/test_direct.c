@@ -175,14 +175,6 @@ open_with_signal (Node * n, const gchar * protocol, const gchar * key,
   return tp;
 }
 
-static gint
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* @count /ipfs/ping/1.0.0 round trips on one substream (32 random bytes
  * out, the same 32 back); prints min/median/max in ms. */
 static void
@@ -191,6 +183,7 @@ ping_round_trips (Node * n, guint count)
   Rx *rx = rx_new ();
   GstPad *tp = open_with_signal (n, PING_P, PING_K, rx);
   g_autofree gdouble *rtt = g_new0 (gdouble, count);
+  Summary sum;
   guint i;
 
   for (i = 0; i < count; i++) {
@@ -209,11 +202,9 @@ ping_round_trips (Node * n, guint count)
     g_assert_cmpmem (rx->data->data + 32 * i, 32, b, 32);
     g_mutex_unlock (&rx->lock);
   }
-  qsort (rtt, count, sizeof (gdouble), cmp_double);
-  g_test_message ("ping: %u round trips, min %.2f ms, median %.2f ms, max "
-      "%.2f ms", count, rtt[0], rtt[count / 2], rtt[count - 1]);
+  sum = summarize (rtt, count);
   g_print ("# ping %u round trips: min %.2f ms median %.2f ms max %.2f ms\n",
-      count, rtt[0], rtt[count / 2], rtt[count - 1]);
+      count, sum.min, sum.median, sum.max);
   /* FIN; the node's handler then closes its side: the src pad's EOS is
    * the last thing the appsink tells rx */
   gst_pad_push_event (tp, gst_event_new_eos ());
