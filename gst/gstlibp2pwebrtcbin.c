@@ -469,14 +469,34 @@ schedule_locked (GstLibp2pWebrtcBin * self, JobType type, Substream * ss)
 static gboolean ss_timer_cb (GstClock * clock, GstClockTime time,
     GstClockID id, gpointer user_data);
 
+/* A single-shot wait on the system clock, @timeout from now. */
+static GstClockID
+timer_start (GstClockTime timeout, GstClockCallback cb, gpointer data,
+    GDestroyNotify free_data)
+{
+  GstClock *clock = gst_system_clock_obtain ();
+  GstClockID id = gst_clock_new_single_shot_id (clock,
+      gst_clock_get_time (clock) + timeout);
+
+  gst_clock_id_wait_async (id, cb, data, free_data);
+  gst_object_unref (clock);
+  return id;
+}
+
+static void
+timer_cancel (GstClockID * id)
+{
+  if (*id) {
+    gst_clock_id_unschedule (*id);
+    gst_clock_id_unref (*id);
+    *id = NULL;
+  }
+}
+
 static void
 ss_cancel_timer_locked (Substream * ss)
 {
-  if (ss->timer) {
-    gst_clock_id_unschedule (ss->timer);
-    gst_clock_id_unref (ss->timer);
-    ss->timer = NULL;
-  }
+  timer_cancel (&ss->timer);
 }
 
 typedef struct
@@ -498,16 +518,12 @@ timer_data_free (gpointer p)
 static void
 ss_arm_timer_locked (Substream * ss, GstClockTime timeout)
 {
-  GstClock *clock = gst_system_clock_obtain ();
   TimerData *td = g_new0 (TimerData, 1);
 
   ss_cancel_timer_locked (ss);
   td->self = gst_object_ref (ss->self);
   td->ss = ss_ref (ss);
-  ss->timer = gst_clock_new_single_shot_id (clock,
-      gst_clock_get_time (clock) + timeout);
-  gst_clock_id_wait_async (ss->timer, ss_timer_cb, td, timer_data_free);
-  gst_object_unref (clock);
+  ss->timer = timer_start (timeout, ss_timer_cb, td, timer_data_free);
 }
 
 static gint64
@@ -1415,16 +1431,6 @@ ensure_identity_locked (GstLibp2pWebrtcBin * self)
   return self->identity;
 }
 
-static void
-direct_cancel_timer_locked (GstLibp2pWebrtcBin * self)
-{
-  if (self->connect_timer) {
-    gst_clock_id_unschedule (self->connect_timer);
-    gst_clock_id_unref (self->connect_timer);
-    self->connect_timer = NULL;
-  }
-}
-
 /* The dial failed: every substream fails, and the pipeline gets an ERROR
  * (a dialer without its connection has nothing left to do). */
 static void
@@ -1443,7 +1449,7 @@ direct_fail (GstLibp2pWebrtcBin * self, gboolean auth, const gchar * fmt,
     return;
   }
   self->direct_failed = TRUE;
-  direct_cancel_timer_locked (self);
+  timer_cancel (&self->connect_timer);
   end_all_locked (self, "was not established");
   g_mutex_unlock (&self->lock);
   GST_WARNING_OBJECT (self, "%s", msg);
@@ -1543,7 +1549,7 @@ direct_connected (GstLibp2pWebrtcBin * self, const Lp2pPeerId * remote)
     g_mutex_unlock (&self->lock);
     return;
   }
-  direct_cancel_timer_locked (self);
+  timer_cancel (&self->connect_timer);
   g_free (self->remote_peer_id);
   self->remote_peer_id = g_strdup (peer);
   local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id (self->identity));
@@ -1853,18 +1859,12 @@ job_resolve (GstLibp2pWebrtcBin * self)
 static void
 direct_start (GstLibp2pWebrtcBin * self)
 {
-  GstClock *clock;
-
   self->sig_ch0_data = g_signal_connect (self->channel0, "on-message-data",
       G_CALLBACK (on_ch0_message_data), self);
   g_mutex_lock (&self->lock);
   ensure_identity_locked (self);
-  clock = gst_system_clock_obtain ();
-  self->connect_timer = gst_clock_new_single_shot_id (clock,
-      gst_clock_get_time (clock) + self->connect_timeout);
-  gst_clock_id_wait_async (self->connect_timer, connect_timer_cb,
+  self->connect_timer = timer_start (self->connect_timeout, connect_timer_cb,
       gst_object_ref (self), gst_object_unref);
-  gst_object_unref (clock);
   if (self->addr.has_name) {
     Job *job = g_new0 (Job, 1);
 
@@ -1880,7 +1880,7 @@ static void
 direct_stop (GstLibp2pWebrtcBin * self)
 {
   g_mutex_lock (&self->lock);
-  direct_cancel_timer_locked (self);
+  timer_cancel (&self->connect_timer);
   g_clear_pointer (&self->noise, lp2p_direct_noise_free);
   g_mutex_unlock (&self->lock);
   if (self->sig_ch0_data && self->channel0)
