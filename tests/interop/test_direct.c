@@ -450,6 +450,31 @@ test_direct_dns_name (void)
   node_free (n);
 }
 
+/* A name that does not resolve: a clear error within connect-timeout
+ * (either the resolver's answer or, if it hangs, the timer's). */
+static void
+test_direct_dns_unresolvable (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  g_auto (GStrv) parts = g_strsplit (n->addr, "/webrtc-direct/", 2);
+  g_autofree gchar *addr = g_strconcat ("/dns4/nosuchname.invalid/udp/9/"
+      "webrtc-direct/", parts[1], NULL);
+  g_autoptr (GError) err = NULL;
+
+  g_object_set (n->h->a, "peer-address", addr, "connect-timeout",
+      (guint64) 5 * GST_SECOND, NULL);
+  g_assert_cmpint (gst_element_set_state (n->h->pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  err = wait_error (n, 15);
+  g_assert_nonnull (err);
+  g_test_message ("refused: %s", err->message);
+  g_assert_error (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE);
+  g_assert_true (strstr (err->message, "cannot resolve 'nosuchname.invalid'")
+      || strstr (err->message, "'nosuchname.invalid' was not resolved"));
+  g_assert_false (has_bus (n->h, "libp2p-connected"));
+  node_free (n);
+}
+
 /* Nothing listens there: a bounded wait, then a clear error. */
 static void
 test_direct_nobody_there (void)
@@ -528,6 +553,7 @@ main (int argc, char **argv)
   g_test_add_func ("/direct/wrong-certhash", test_direct_wrong_certhash);
   g_test_add_func ("/direct/nobody-there", test_direct_nobody_there);
   g_test_add_func ("/direct/dns-name", test_direct_dns_name);
+  g_test_add_func ("/direct/dns-unresolvable", test_direct_dns_unresolvable);
   g_test_add_func ("/direct/node-pings-us", test_direct_node_pings_us);
   g_test_add_func ("/direct/keepalive-idle-60s",
       test_direct_keepalive_idle_60s);
