@@ -84,7 +84,7 @@ gboolean
 lp2p_mss_protocol_validate (const gchar * protocol, gssize len,
     GError ** error)
 {
-  gsize l;
+  gsize l, i;
 
   if (protocol == NULL) {
     g_set_error_literal (error, LP2P_MSS_ERROR,
@@ -114,6 +114,17 @@ lp2p_mss_protocol_validate (const gchar * protocol, gssize len,
         LP2P_MSS_ERROR_INVALID_PROTOCOL,
         "protocol id contains a newline or NUL");
     return FALSE;
+  }
+  /* Control characters ("/echo/1.0.0\r") are never part of an id: a
+   * listener answers na before any application sees them. */
+  for (i = 0; i < l; i++) {
+    guchar c = (guchar) protocol[i];
+
+    if (c < 0x20 || c == 0x7f) {
+      g_set_error (error, LP2P_MSS_ERROR, LP2P_MSS_ERROR_INVALID_PROTOCOL,
+          "protocol id contains the control character 0x%02x", c);
+      return FALSE;
+    }
   }
   return TRUE;
 }
@@ -429,16 +440,23 @@ lp2p_mss_feed_frame (Lp2pMss * mss, const Lp2pFrame * frame, GByteArray * out)
 {
   g_return_val_if_fail (mss->status == LP2P_MSS_NEED_MORE, mss->status);
 
-  if (frame->has_flag) {
+  if (frame->size == 0 && !frame->has_flag)
+    return mss->status;
+  if (frame->size > 0)
+    lp2p_mss_feed (mss, frame->data, frame->size, out);
+  /* The message field comes before the flag (mss-webrtc-reference.md b.2,
+   * "ONE frame whose message completes the negotiation ... and that also
+   * carries a flag"): a flag is "while negotiating" only when the frame's
+   * message left the negotiation unfinished; else the caller applies it to
+   * the open substream. */
+  if (frame->has_flag && mss->status == LP2P_MSS_NEED_MORE) {
     static const gchar *const names[] = { "FIN", "STOP_SENDING",
       "RESET_STREAM", "FIN_ACK"
     };
     return finish (mss, LP2P_MSS_VIOLATION,
         g_strdup_printf ("%s received while negotiating", names[frame->flag]));
   }
-  if (frame->size == 0)
-    return mss->status;
-  return lp2p_mss_feed (mss, frame->data, frame->size, out);
+  return mss->status;
 }
 
 Lp2pMssStatus

@@ -150,10 +150,12 @@ void lp2p_mss_start (Lp2pMss * mss, GByteArray * out);
 Lp2pMssStatus lp2p_mss_feed (Lp2pMss * mss, const guint8 * data, gsize len,
     GByteArray * out);
 
-/* Takes one decoded WebRTC frame of the negotiating channel.  A frame with
- * any flag is a violation while negotiating (litep2p PR #622: "any flag is
- * terminal while opening"); a frame without payload carries nothing and is
- * ignored; otherwise its payload goes to lp2p_mss_feed(). */
+/* Takes one decoded WebRTC frame of the negotiating channel: its payload
+ * goes to lp2p_mss_feed() first.  A flag is then a violation if the
+ * negotiation is still unfinished (litep2p PR #622: "any flag is terminal
+ * while opening"); if this frame's message completed it (status SUCCESS),
+ * the flag belongs to the now open substream and the caller applies it
+ * after the leftover data.  A frame without payload or flag is ignored. */
 Lp2pMssStatus lp2p_mss_feed_frame (Lp2pMss * mss, const Lp2pFrame * frame,
     GByteArray * out);
 

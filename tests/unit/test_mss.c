@@ -1120,6 +1120,80 @@ test_listener_accept_callback (void)
   g_assert_cmpstr (lp2p_mss_get_protocol (m), ==, "/custom/1");
 }
 
+/* A control character makes a name no protocol id: the listener answers
+ * na itself, the application's accept callback never sees it
+ * (mss-webrtc-reference.md b.3: a name that is not a valid id gets NA). */
+static void
+test_listener_control_character_gets_na (void)
+{
+  guint calls = 0;
+  g_autoptr (Lp2pMss) m = lp2p_mss_listener_new (listener_protos,
+      accept_custom, &calls);
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GByteArray) in = g_byte_array_new ();
+  g_autoptr (GByteArray) want = g_byte_array_new ();
+  g_autoptr (GError) err = NULL;
+
+  lp2p_mss_message_append (in, LP2P_MSS_HEADER, -1);
+  lp2p_mss_message_append (in, "/echo/1.0.0\r", -1);
+  lp2p_mss_message_append (in, "/custom/1\x01", -1);
+  g_assert_cmpint (lp2p_mss_feed (m, in->data, in->len, out), ==,
+      LP2P_MSS_NEED_MORE);
+  g_assert_cmpuint (calls, ==, 0);
+  lp2p_mss_message_append (want, LP2P_MSS_HEADER, -1);
+  lp2p_mss_message_append (want, LP2P_MSS_NA, -1);
+  lp2p_mss_message_append (want, LP2P_MSS_NA, -1);
+  g_assert_cmpmem (out->data, out->len, want->data, want->len);
+  g_assert_false (lp2p_mss_protocol_validate ("/a\x7f", -1, &err));
+  g_assert_error (err, LP2P_MSS_ERROR, LP2P_MSS_ERROR_INVALID_PROTOCOL);
+}
+
+/* mss-webrtc-reference.md b.2: ONE frame whose message completes the
+ * negotiation and that also carries FIN: the message comes first (success,
+ * the data after it is the leftover), the flag is the caller's to apply to
+ * the open substream.  A flag in a frame that leaves the negotiation
+ * unfinished stays a violation. */
+static void
+test_flag_in_completing_frame (void)
+{
+  GError *err = NULL;
+  g_autoptr (Lp2pMss) d = lp2p_mss_dialer_new (d1_protos, FALSE, &err);
+  g_autoptr (Lp2pMss) d2 = lp2p_mss_dialer_new (d1_protos, FALSE, &err);
+  g_autoptr (Lp2pMss) l = lp2p_mss_listener_new (listener_protos, NULL, NULL);
+  g_autoptr (GByteArray) msg = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GBytes) left = NULL;
+  Lp2pFrame f = { 0 };
+
+  lp2p_mss_start (d, out);
+  g_byte_array_set_size (out, 0);
+  lp2p_mss_message_append (msg, LP2P_MSS_HEADER, -1);
+  lp2p_mss_message_append (msg, PING_P, -1);
+  g_byte_array_append (msg, (const guint8 *) "hi", 2);
+  f.has_flag = TRUE;
+  f.flag = LP2P_FLAG_FIN;
+  f.data = msg->data;
+  f.size = msg->len;
+  g_assert_cmpint (lp2p_mss_feed_frame (d, &f, out), ==, LP2P_MSS_SUCCESS);
+  left = lp2p_mss_take_leftover (d);
+  g_assert_cmpuint (g_bytes_get_size (left), ==, 2);
+
+  /* the listener: header + proposal + data + FIN, one frame */
+  g_assert_cmpint (lp2p_mss_feed_frame (l, &f, out), ==, LP2P_MSS_SUCCESS);
+  g_assert_cmpstr (lp2p_mss_get_protocol (l), ==, PING_P);
+
+  /* header alone + FIN: still negotiating, the flag is a violation */
+  lp2p_mss_start (d2, out);
+  g_byte_array_set_size (msg, 0);
+  lp2p_mss_message_append (msg, LP2P_MSS_HEADER, -1);
+  f.data = msg->data;
+  f.size = msg->len;
+  g_assert_cmpint (lp2p_mss_feed_frame (d2, &f, out), ==,
+      LP2P_MSS_VIOLATION);
+  g_assert_true (strstr (lp2p_mss_get_error (d2), "FIN received while "
+          "negotiating"));
+}
+
 /* Dialer and listener against each other, through frames: every protocol
  * list order, with fallbacks, ends in agreement on the first common id. */
 static void
@@ -1221,6 +1295,10 @@ main (int argc, char **argv)
       test_d23_empty_frame_ignored);
   g_test_add_func ("/mss/dialer/bad-frame", test_dialer_bad_frame);
   g_test_add_func ("/mss/listener/l1-accepts", test_l1_accepts);
+  g_test_add_func ("/mss/listener/control-character-gets-na",
+      test_listener_control_character_gets_na);
+  g_test_add_func ("/mss/flag-in-completing-frame",
+      test_flag_in_completing_frame);
   g_test_add_func ("/mss/listener/l2-l3-na-then-accept",
       test_l2_l3_na_then_accept);
   g_test_add_func ("/mss/listener/l4-second-na", test_l4_second_na);
