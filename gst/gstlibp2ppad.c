@@ -5,6 +5,7 @@
  * channel id and the element-wide substream id used in signals and bus
  * messages. */
 #include "gstlibp2ppad.h"
+#include "gstlibp2pconnection.h"
 
 enum
 {
@@ -79,7 +80,12 @@ gst_libp2p_pad_get_property (GObject * object, guint prop_id, GValue * value,
 static void
 gst_libp2p_pad_finalize (GObject * object)
 {
-  g_free (GST_LIBP2P_PAD (object)->protocol);
+  GstLibp2pPad *pad = GST_LIBP2P_PAD (object);
+
+  g_free (pad->protocol);
+  if (pad->connection)
+    gst_libp2p_connection_unref (pad->connection);
+  g_cond_clear (&pad->cond);
   G_OBJECT_CLASS (gst_libp2p_pad_parent_class)->finalize (object);
 }
 
@@ -117,5 +123,6 @@ static void
 gst_libp2p_pad_init (GstLibp2pPad * pad)
 {
   pad->channel_id = -1;
+  g_cond_init (&pad->cond);
   pad->direction = GST_LIBP2P_DIRECTION_OUTBOUND;
 }

@@ -27,8 +27,12 @@ struct _GstLibp2pPad
   GstLibp2pDirection direction;
   gint channel_id;
   guint substream_id;
-  /* The element's substream (opaque here), owned by the element. */
+  /* The connection's substream (opaque here), under the connection's lock;
+   * the connection that binds the pad (a reference, under the object
+   * lock); a requested sink pad waits on @cond to be bound. */
   gpointer substream;
+  gpointer connection;
+  GCond cond;
 };
 
 void gst_libp2p_pad_set_info (GstLibp2pPad * pad, const gchar * protocol,

@@ -1,0 +1,975 @@
+/* gst-libp2p: a connection's lifecycle, worker, substream table, opening
+ * and reports (see gstlibp2pconnection.h; locks and threads in
+ * gstlibp2pconnection-priv.h)
+ *
+ * The worker is a one-thread GThreadPool whose jobs run in order: it
+ * creates channels opened before the connection was up, adds and removes
+ * pads, reports outcomes to the owner, releases channels, runs Noise and
+ * resolves names.  Whatever may call out (owner callbacks, pads, webrtcbin)
+ * runs there or in the caller's thread, never under conn->lock.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstlibp2pconnection-priv.h"
+#include "gstlibp2pwebrtcbin.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY (gst_libp2p_connection_debug);
+#define GST_CAT_DEFAULT gst_libp2p_connection_debug
+
+typedef struct
+{
+  JobType type;
+  Substream *ss;
+  GBytes *data;
+} Job;
+
+/* ---- helpers ---- */
+
+GError *
+gst_libp2p_error_new (gint code, const gchar * fmt, ...)
+{
+  va_list ap;
+  GError *e;
+
+  va_start (ap, fmt);
+  e = g_error_new_valist (GST_LIBP2P_ERROR, code, fmt, ap);
+  va_end (ap);
+  return e;
+}
+
+/* "/ipfs/ping/1.0.0" -> "ipfs-ping-1-0-0" (DESIGN.md, Element interface). */
+gchar *
+gst_libp2p_protocol_key (const gchar * protocol)
+{
+  gchar *key = g_strdup (protocol[0] == '/' ? protocol + 1 : protocol);
+  gchar *c;
+
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      *c = '-';
+  return key;
+}
+
+gboolean
+gst_libp2p_key_is_valid (const gchar * key)
+{
+  const gchar *c;
+
+  if (key == NULL || *key == 0)
+    return FALSE;
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* A single-shot wait on the system clock, @timeout from now. */
+GstClockID
+conn_timer_start (GstClockTime timeout, GstClockCallback cb, gpointer data,
+    GDestroyNotify free_data)
+{
+  GstClock *clock = gst_system_clock_obtain ();
+  GstClockID id = gst_clock_new_single_shot_id (clock,
+      gst_clock_get_time (clock) + timeout);
+
+  gst_clock_id_wait_async (id, cb, data, free_data);
+  gst_object_unref (clock);
+  return id;
+}
+
+void
+conn_timer_cancel (GstClockID * id)
+{
+  if (*id) {
+    gst_clock_id_unschedule (*id);
+    gst_clock_id_unref (*id);
+    *id = NULL;
+  }
+}
+
+gint64
+conn_now_us (void)
+{
+  GstClock *clock = gst_system_clock_obtain ();
+  gint64 t = (gint64) (gst_clock_get_time (clock) / GST_USECOND);
+
+  gst_object_unref (clock);
+  return t;
+}
+
+/* ---- reports ---- */
+
+GstStructure *
+gst_libp2p_substream_message_new (GstLibp2pSubstreamOutcome outcome,
+    guint id, const gchar * protocol, gboolean outbound, gint channel_id,
+    GstPad * src_pad, const GError * error, guint64 bytes_in,
+    guint64 bytes_out)
+{
+  static const gchar *const names[] = { "libp2p-substream-opened",
+    "libp2p-substream-failed", "libp2p-substream-closed"
+  };
+  GstStructure *s = gst_structure_new (names[outcome], "id", G_TYPE_UINT, id,
+      "protocol", G_TYPE_STRING, protocol, "direction", G_TYPE_STRING,
+      outbound ? "outbound" : "inbound", "channel-id", G_TYPE_INT,
+      channel_id, NULL);
+
+  if (src_pad)
+    gst_structure_set (s, "src-pad", G_TYPE_STRING, GST_PAD_NAME (src_pad),
+        NULL);
+  if (error)
+    gst_structure_set (s, "error", G_TYPE_ERROR, error, NULL);
+  gst_structure_set (s, "bytes-in", G_TYPE_UINT64, bytes_in, "bytes-out",
+      G_TYPE_UINT64, bytes_out, NULL);
+  return s;
+}
+
+/* Tells the owner.  Not under conn->lock. */
+void
+conn_report (GstLibp2pConnection * conn, Substream * ss,
+    GstLibp2pSubstreamOutcome outcome)
+{
+  GstPad *src = outcome == GST_LIBP2P_SUBSTREAM_OPENED ? ss->srcpad : NULL;
+  const GError *error = outcome == GST_LIBP2P_SUBSTREAM_OPENED ? NULL :
+      ss->error;
+
+  if (outcome == GST_LIBP2P_SUBSTREAM_FAILED)
+    GST_INFO ("substream %u failed: %s", ss->id, error->message);
+  conn->owner->substream (conn->owner_data, outcome, ss->id, ss->protocol,
+      src, error, gst_libp2p_substream_message_new (outcome, ss->id,
+          ss->protocol, ss->outbound, ss->channel_id, ss->srcpad, error,
+          ss->bytes_in, ss->bytes_out));
+}
+
+/* The end of @ss as its requester sees it: every opened substream one
+ * CLOSED, every outbound one that never opened one FAILED; nobody asked for
+ * an inbound one that never opened (spec reference b.5), nor for the ping
+ * responder's. */
+static void
+conn_report_end (GstLibp2pConnection * conn, Substream * ss)
+{
+  if (ss->opened_reported)
+    conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_CLOSED);
+  else if (ss->outbound)
+    conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_FAILED);
+  else
+    GST_INFO ("channel %d: inbound substream %u ended unopened: %s",
+        ss->channel_id, ss->id, ss->error ? ss->error->message : "closed");
+}
+
+static void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
+    Substream * ss);
+
+/* ---- the worker ---- */
+
+void
+conn_schedule_locked (GstLibp2pConnection * conn, JobType type,
+    Substream * ss, GBytes * data)
+{
+  Job *job;
+
+  if (!conn->running || conn->worker == NULL)
+    return;
+  job = g_new0 (Job, 1);
+  job->type = type;
+  job->ss = ss ? ss_ref (ss) : NULL;
+  job->data = data ? g_bytes_ref (data) : NULL;
+  g_thread_pool_push (conn->worker, job, NULL);
+}
+
+static void
+job_expose (GstLibp2pConnection * conn, Substream * ss)
+{
+  GstPad *src;
+
+  g_mutex_lock (&conn->lock);
+  if (!conn->running || (ss->state == SS_DONE && !ss->was_open)) {
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  conn_bind_waiting_pad_locked (conn, ss);
+  src = pads_new_src_locked (ss);
+  g_mutex_unlock (&conn->lock);
+
+  pads_push_sticky (ss, src);
+  /* pad-added handlers link the pad (gst-launch does so); the task starts
+   * once they returned, so the first buffer finds the link. */
+  conn->owner->add_pad (conn->owner_data, src);
+  g_mutex_lock (&conn->lock);
+  ss->opened_reported = TRUE;
+  g_mutex_unlock (&conn->lock);
+  conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_OPENED);
+
+  g_mutex_lock (&conn->lock);
+  pads_start_src_task_locked (ss);
+  g_mutex_unlock (&conn->lock);
+  GST_DEBUG ("channel %d: exposed %s", ss->channel_id, GST_PAD_NAME (src));
+}
+
+static void
+job_end (GstLibp2pConnection * conn, Substream * ss)
+{
+  if (ss->send_reset)
+    ss_send_flag (ss, LP2P_FLAG_RESET_STREAM);
+  ss_detach_channel (ss);
+
+  g_mutex_lock (&conn->lock);
+  if (!ss->was_open)
+    conn->stat_failed++;
+  g_mutex_unlock (&conn->lock);
+
+  conn_report_end (conn, ss);
+
+  g_mutex_lock (&conn->lock);
+  ss->ended = TRUE;
+  ss_wake_writers_locked (ss);
+  ss_maybe_remove_locked (ss);
+  g_mutex_unlock (&conn->lock);
+}
+
+/* Unbinds and hands back both pads of @ss (the src pad deactivated). */
+static void
+conn_remove_pads (GstLibp2pConnection * conn, Substream * ss)
+{
+  GstPad *src, *sink;
+
+  g_mutex_lock (&conn->lock);
+  src = ss->srcpad;
+  sink = ss->sinkpad;
+  ss->srcpad = NULL;
+  ss->sinkpad = NULL;
+  if (sink)
+    GST_LIBP2P_PAD (sink)->substream = NULL;
+  g_mutex_unlock (&conn->lock);
+
+  if (src) {
+    gst_pad_set_active (src, FALSE);
+    conn->owner->remove_pad (conn->owner_data, src);
+  }
+  /* The upstream of a removed sink pad gets NOT_LINKED, never a hang. */
+  if (sink)
+    conn->owner->remove_pad (conn->owner_data, sink);
+}
+
+static void
+job_remove (GstLibp2pConnection * conn, Substream * ss)
+{
+  conn_remove_pads (conn, ss);
+  g_mutex_lock (&conn->lock);
+  if (g_hash_table_lookup (conn->substreams, GUINT_TO_POINTER (ss->id)) ==
+      ss)
+    g_hash_table_remove (conn->substreams, GUINT_TO_POINTER (ss->id));
+  g_mutex_unlock (&conn->lock);
+}
+
+static void
+worker_func (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  GstLibp2pConnection *conn = user_data;
+
+  switch (job->type) {
+    case JOB_CREATE_CHANNEL:
+      conn_create_channel (conn, job->ss);
+      break;
+    case JOB_EXPOSE:
+      job_expose (conn, job->ss);
+      break;
+    case JOB_END:
+      job_end (conn, job->ss);
+      break;
+    case JOB_REMOVE:
+      job_remove (conn, job->ss);
+      break;
+    case JOB_NOISE:
+      hs_job_noise (conn, job->data);
+      break;
+    case JOB_NOISE_START:
+      hs_job_noise_start (conn);
+      break;
+    case JOB_RESOLVE:
+      hs_job_resolve (conn);
+      break;
+  }
+  if (job->ss)
+    ss_unref (job->ss);
+  if (job->data)
+    g_bytes_unref (job->data);
+  g_free (job);
+}
+
+/* ---- keys and numbers ---- */
+
+/* Substream of (key, n), or NULL. */
+static Substream *
+find_substream_locked (GstLibp2pConnection * conn, const gchar * key, gint n)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, conn->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v)) {
+    Substream *ss = v;
+
+    if (ss->n == n && ss->key && g_str_equal (ss->key, key))
+      return ss;
+  }
+  return NULL;
+}
+
+static gboolean
+key_n_reserved_locked (GstLibp2pConnection * conn, const gchar * key, gint n)
+{
+  g_autofree gchar *want = g_strdup_printf ("sink_%s_%d", key, n);
+  GList *l;
+
+  if (find_substream_locked (conn, key, n))
+    return TRUE;
+  for (l = conn->waiting_pads; l; l = l->next)
+    if (g_str_equal (GST_PAD_NAME (l->data), want))
+      return TRUE;
+  return FALSE;
+}
+
+/* Gives @ss its key and number n: @n if >= 0 (a requested pad), else the
+ * next free number of the key.  A waiting requested sink pad counts as
+ * free: the substream binds to it. */
+void
+conn_assign_key_locked (Substream * ss, const gchar * protocol, gint n)
+{
+  GstLibp2pConnection *conn = ss->conn;
+  gchar *key = gst_libp2p_protocol_key (protocol);
+  gint next = GPOINTER_TO_INT (g_hash_table_lookup (conn->key_next, key));
+
+  if (n < 0) {
+    n = next;
+    while (find_substream_locked (conn, key, n))
+      n++;
+  }
+  ss->key = key;
+  ss->n = n;
+  if (n + 1 > next)
+    g_hash_table_insert (conn->key_next, g_strdup (key),
+        GINT_TO_POINTER (n + 1));
+}
+
+/* Binds a waiting requested sink pad named after @ss, if any. */
+static void
+conn_bind_waiting_pad_locked (GstLibp2pConnection * conn, Substream * ss)
+{
+  g_autofree gchar *want = NULL;
+  GList *l;
+
+  if (ss->sinkpad || ss->key == NULL)
+    return;
+  want = g_strdup_printf ("sink_%s_%d", ss->key, ss->n);
+  for (l = conn->waiting_pads; l; l = l->next) {
+    if (g_str_equal (GST_PAD_NAME (l->data), want)) {
+      pads_bind_sink_locked (l->data, ss);
+      conn->waiting_pads = g_list_delete_link (conn->waiting_pads, l);
+      return;
+    }
+  }
+}
+
+/* ---- opening ---- */
+
+void
+conn_create_channel (GstLibp2pConnection * conn, Substream * ss)
+{
+  GstLibp2pChannel *channel;
+  GstLibp2pRtc *rtc;
+
+  g_mutex_lock (&conn->lock);
+  if (ss->state != SS_WAIT_CONNECT || !conn->running) {
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  if (conn->live_outbound >= LP2P_MAX_LIVE_OUTBOUND) {
+    ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_TOO_MANY,
+            "cannot open %s: %u substreams opened by this side are alive, "
+            "webrtcbin has no SCTP stream for more", ss->protocol,
+            conn->live_outbound), FALSE);
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  conn->live_outbound++;
+  ss->counted = TRUE;
+  rtc = gst_libp2p_rtc_ref (conn->rtc);
+  g_mutex_unlock (&conn->lock);
+
+  channel = gst_libp2p_rtc_create_channel (rtc, -1);
+  gst_libp2p_rtc_unref (rtc);
+
+  g_mutex_lock (&conn->lock);
+  if (channel == NULL) {
+    ss->counted = FALSE;
+    conn->live_outbound--;
+    ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+            "webrtcbin refused to create a data channel for substream %u",
+            ss->id), FALSE);
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  /* attached even if @ss ended meanwhile: the end job releases it, by the
+   * one rule of gst_libp2p_channel_release() */
+  ss_attach_channel_locked (ss, channel);
+  if (ss->state != SS_WAIT_CONNECT) {
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  ss->state = SS_OPENING;
+  /* the deadline runs from the channel's creation (litep2p) */
+  ss_arm_timer_locked (ss, conn->settings.negotiation_timeout);
+  GST_DEBUG ("substream %u: channel created for %s", ss->id, ss->protocol);
+  g_mutex_unlock (&conn->lock);
+  /* On a connected association the channel may have opened (and emitted
+   * on-open on webrtcbin's thread) before our handler was connected. */
+  if (gst_libp2p_channel_is_open (channel))
+    ss_on_channel_open (ss);
+}
+
+/* Creates an outbound substream proposing @proposals; key/n reserved at
+ * once for a single proposal (@n from a requested pad, or -1).  Returns it
+ * (the table holds it), or NULL with @error for bad arguments. */
+static Substream *
+open_outbound_locked (GstLibp2pConnection * conn,
+    const gchar * const *proposals, gint n, GError ** error)
+{
+  g_autoptr (GError) err = NULL;
+  Lp2pMss *mss;
+  Substream *ss;
+  gboolean lazy = conn->settings.lazy && proposals[0] && proposals[1] == NULL;
+
+  mss = lp2p_mss_dialer_new (proposals, lazy, &err);
+  if (mss == NULL) {
+    g_set_error (error, GST_LIBP2P_ERROR, GST_LIBP2P_ERROR_INVALID_ARGUMENT,
+        "%s", err->message);
+    return NULL;
+  }
+  ss = ss_new_locked (conn, TRUE);
+  ss->mss = mss;
+  ss->proposals = g_strdupv ((gchar **) proposals);
+  ss->protocol = g_strdup (proposals[0]);
+  ss->state = SS_WAIT_CONNECT;
+  if (proposals[1] == NULL)
+    conn_assign_key_locked (ss, proposals[0], n);
+  return ss;
+}
+
+/* The application may see the PeerConnection's CONNECTED before our own
+ * notify handler ran (handlers run in the order they were connected, and
+ * it may have connected its own first): a signalled connection that is up
+ * is connected, whoever heard of it first.  Drops conn->lock meanwhile. */
+static void
+conn_catch_up_locked (GstLibp2pConnection * conn)
+{
+  GstLibp2pRtcState state;
+  GstLibp2pRtc *rtc;
+
+  if (conn->connected || !conn->running || conn->ended ||
+      hs_uses_noise (&conn->settings))
+    return;
+  rtc = gst_libp2p_rtc_ref (conn->rtc);
+  g_mutex_unlock (&conn->lock);
+  state = gst_libp2p_rtc_get_state (rtc);
+  gst_libp2p_rtc_unref (rtc);
+  g_mutex_lock (&conn->lock);
+  if (state == GST_LIBP2P_RTC_STATE_CONNECTED && !conn->connected &&
+      conn->running && !conn->ended)
+    conn_set_connected_locked (conn);
+}
+
+/* A substream that fails before it can exist (bad arguments, no
+ * connection): reported in the caller's thread before open returns.
+ * Called with conn->lock, releases it. */
+static guint
+conn_fail_now_unlock (GstLibp2pConnection * conn, const gchar * protocol,
+    GError * err)
+{
+  Substream *ss = ss_new_locked (conn, TRUE);
+  guint id = ss->id;
+
+  g_hash_table_steal (conn->substreams, GUINT_TO_POINTER (id));
+  ss->protocol = g_strdup (protocol);
+  ss->state = SS_DONE;
+  ss->error = err;
+  ss->ended = TRUE;
+  conn->stat_failed++;
+  g_mutex_unlock (&conn->lock);
+  conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_FAILED);
+  ss_unref (ss);
+  return id;
+}
+
+guint
+gst_libp2p_connection_open (GstLibp2pConnection * conn,
+    const gchar * const *protocols)
+{
+  GError *err = NULL;
+  const gchar *main = protocols ? protocols[0] : NULL;
+  Substream *ss;
+  gboolean now;
+  guint id;
+
+  g_mutex_lock (&conn->lock);
+  conn_catch_up_locked (conn);
+  if (!conn->running || !conn->connected)
+    /* DESIGN.md: opening on a connection that is not connected fails at
+     * once */
+    return conn_fail_now_unlock (conn, main,
+        gst_libp2p_error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+            "cannot open %s: the connection is not established",
+            main ? main : "(null)"));
+  ss = main ? open_outbound_locked (conn, protocols, -1, &err) : NULL;
+  if (ss == NULL)
+    return conn_fail_now_unlock (conn, main, err ? err :
+        gst_libp2p_error_new (GST_LIBP2P_ERROR_INVALID_ARGUMENT,
+            "no protocol given"));
+  id = ss->id;
+  now = conn->connected;
+  ss_ref (ss);
+  g_mutex_unlock (&conn->lock);
+  /* created at once, no hop through the worker: it costs open latency */
+  if (now)
+    conn_create_channel (conn, ss);
+  ss_unref (ss);
+  return id;
+}
+
+/* ---- sink pads ---- */
+
+static void
+pad_set_connection (GstLibp2pPad * pad, GstLibp2pConnection * conn)
+{
+  GstLibp2pConnection *old;
+
+  GST_OBJECT_LOCK (pad);
+  old = pad->connection;
+  pad->connection = conn ? gst_libp2p_connection_ref (conn) : NULL;
+  GST_OBJECT_UNLOCK (pad);
+  if (old)
+    gst_libp2p_connection_unref (old);
+}
+
+GstLibp2pSinkBind
+gst_libp2p_connection_add_sink_pad (GstLibp2pConnection * conn,
+    GstLibp2pPad * pad, const gchar * key, gint n, gboolean dial,
+    const gchar * dial_protocol)
+{
+  Substream *ss, *now = NULL;
+
+  g_mutex_lock (&conn->lock);
+  ss = find_substream_locked (conn, key, n);
+  if (ss && ss->sinkpad) {
+    g_mutex_unlock (&conn->lock);
+    return GST_LIBP2P_SINK_BIND_DUPLICATE;
+  }
+  conn_catch_up_locked (conn);
+  if (ss == NULL && dial && !key_n_reserved_locked (conn, key, n)) {
+    const gchar *list[2] = { dial_protocol, NULL };
+
+    if (dial_protocol == NULL) {
+      g_mutex_unlock (&conn->lock);
+      return GST_LIBP2P_SINK_BIND_NO_PROTOCOL;
+    }
+    ss = open_outbound_locked (conn, list, n, NULL);
+    if (ss && conn->connected && conn->running)
+      now = ss_ref (ss);
+  }
+  pad_set_connection (pad, conn);
+  if (ss)
+    pads_bind_sink_locked (pad, ss);
+  else
+    conn->waiting_pads = g_list_prepend (conn->waiting_pads, pad);
+  g_mutex_unlock (&conn->lock);
+
+  if (now) {
+    /* connected already: open now (else when the connection comes up) */
+    conn_create_channel (conn, now);
+    ss_unref (now);
+  }
+  return GST_LIBP2P_SINK_BIND_OK;
+}
+
+void
+gst_libp2p_connection_remove_sink_pad (GstLibp2pConnection * conn,
+    GstLibp2pPad * pad)
+{
+  Substream *ss = NULL;
+
+  g_mutex_lock (&conn->lock);
+  conn->waiting_pads = g_list_remove (conn->waiting_pads, pad);
+  if (pad->substream) {
+    ss = ss_ref (pad->substream);
+    if (ss->sinkpad == GST_PAD (pad))
+      ss->sinkpad = NULL;
+    ss_wake_writers_locked (ss);
+  }
+  g_cond_broadcast (&pad->cond);
+  /* the writer is gone: FIN */
+  if (ss)
+    ss_close_write_locked (ss);
+  g_mutex_unlock (&conn->lock);
+  if (ss)
+    ss_unref (ss);
+}
+
+/* ---- the connection's state ---- */
+
+void
+conn_set_connected_locked (GstLibp2pConnection * conn)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  conn->connected = TRUE;
+  g_hash_table_iter_init (&it, conn->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (((Substream *) v)->state == SS_WAIT_CONNECT)
+      conn_schedule_locked (conn, JOB_CREATE_CHANNEL, v, NULL);
+}
+
+/* Ends every substream (none can survive the connection). */
+void
+conn_end_all_locked (GstLibp2pConnection * conn, const gchar * why)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, conn->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    ss_end_locked (v, gst_libp2p_error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
+            "the connection %s", why), FALSE);
+}
+
+void
+conn_end (GstLibp2pConnection * conn, gboolean auth,
+    const gchar * substream_why, const gchar * fmt, ...)
+{
+  g_autoptr (GError) err = NULL;
+  gboolean was_connected;
+  va_list ap;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->ended || !conn->running) {
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  was_connected = conn->connected;
+  conn->connected = FALSE;
+  conn_timer_cancel (&conn->connect_timer);
+  conn_end_all_locked (conn, substream_why);
+  if (conn->stopping) {
+    /* the owner stops it: nothing to tell */
+    g_mutex_unlock (&conn->lock);
+    return;
+  }
+  conn->ended = TRUE;
+  g_mutex_unlock (&conn->lock);
+
+  va_start (ap, fmt);
+  err = g_error_new_valist (GST_LIBP2P_ERROR, GST_LIBP2P_ERROR_NOT_CONNECTED,
+      fmt, ap);
+  va_end (ap);
+  GST_WARNING ("%s", err->message);
+  conn->owner->ended (conn->owner_data, err, auth, was_connected);
+}
+
+static void
+on_rtc_state (gpointer data, GstLibp2pRtcState state)
+{
+  GstLibp2pConnection *conn = data;
+  const gchar *how;
+
+  if (state == GST_LIBP2P_RTC_STATE_CONNECTED) {
+    gboolean up = FALSE;
+
+    g_mutex_lock (&conn->lock);
+    /* a handshake role is up once Noise authenticated the remote */
+    if (!conn->connected && conn->running && !conn->ended &&
+        !hs_uses_noise (&conn->settings)) {
+      conn_set_connected_locked (conn);
+      up = TRUE;
+    }
+    g_mutex_unlock (&conn->lock);
+    if (up)
+      conn->owner->connected (conn->owner_data, NULL);
+    return;
+  }
+  if (state != GST_LIBP2P_RTC_STATE_FAILED &&
+      state != GST_LIBP2P_RTC_STATE_CLOSED)
+    return;
+  how = state == GST_LIBP2P_RTC_STATE_FAILED ? "failed" : "closed";
+  if (hs_uses_noise (&conn->settings) && !conn->connected)
+    conn_end (conn, FALSE, how, "the connection to %s %s before it was "
+        "authenticated", conn->settings.peer_address ?
+        conn->settings.peer_address : "the remote", how);
+  else
+    conn_end (conn, FALSE, how, "the connection to %s %s",
+        conn->remote_peer_id ? conn->remote_peer_id : "the remote", how);
+}
+
+static void
+on_rtc_data_channel (gpointer data, GstLibp2pChannel * channel)
+{
+  GstLibp2pConnection *conn = data;
+  /* read outside conn->lock: it calls into the channel */
+  gint id = gst_libp2p_channel_get_id (channel);
+  Substream *ss;
+
+  g_mutex_lock (&conn->lock);
+  if (!conn->running || conn->ended) {
+    g_mutex_unlock (&conn->lock);
+    gst_libp2p_channel_release (channel);
+    return;
+  }
+  ss = ss_new_inbound_locked (conn, channel);
+  ss->channel_id = id;
+  GST_DEBUG ("channel %d: inbound substream %u", id, ss->id);
+  g_mutex_unlock (&conn->lock);
+}
+
+static const GstLibp2pRtcFuncs rtc_funcs = {
+  on_rtc_data_channel, on_rtc_state
+};
+
+/* ---- lifecycle ---- */
+
+GstLibp2pConnection *
+gst_libp2p_connection_ref (GstLibp2pConnection * conn)
+{
+  g_atomic_int_inc (&conn->ref);
+  return conn;
+}
+
+static gpointer
+conn_ref_gp (gpointer p)
+{
+  return gst_libp2p_connection_ref (p);
+}
+
+static void
+conn_unref_gp (gpointer p)
+{
+  gst_libp2p_connection_unref (p);
+}
+
+void
+gst_libp2p_connection_unref (GstLibp2pConnection * conn)
+{
+  GstLibp2pConnectionSettings *s = &conn->settings;
+
+  if (!g_atomic_int_dec_and_test (&conn->ref))
+    return;
+  g_assert (conn->rtc == NULL && conn->worker == NULL);
+  g_hash_table_unref (conn->substreams);
+  g_hash_table_unref (conn->key_next);
+  g_list_free (conn->waiting_pads);
+  g_strfreev (s->protocols);
+  g_free (s->peer_address);
+  g_free (conn->remote_peer_id);
+  g_mutex_clear (&conn->lock);
+  g_free (conn);
+}
+
+GstLibp2pConnection *
+gst_libp2p_connection_new (GstElement * webrtcbin,
+    const GstLibp2pConnectionSettings * settings,
+    const GstLibp2pConnectionOwner * owner, gpointer owner_data,
+    GError ** error)
+{
+  GstLibp2pConnection *conn = g_new0 (GstLibp2pConnection, 1);
+
+  if (gst_libp2p_connection_debug == NULL)
+    GST_DEBUG_CATEGORY_INIT (gst_libp2p_connection_debug, "libp2pconnection",
+        0, "libp2p: one connection over a webrtcbin");
+  conn->ref = 1;
+  g_mutex_init (&conn->lock);
+  conn->settings = *settings;
+  conn->settings.protocols = g_strdupv (settings->protocols);
+  conn->settings.peer_address = g_strdup (settings->peer_address);
+  conn->owner = owner;
+  conn->owner_data = owner_data;
+  conn->substreams = g_hash_table_new_full (NULL, NULL, NULL,
+      (GDestroyNotify) ss_unref);
+  conn->key_next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  conn->next_id = settings->last_substream_id;
+  conn->running = TRUE;
+  conn->worker = g_thread_pool_new (worker_func, conn, 1, FALSE, NULL);
+  conn->rtc = gst_libp2p_rtc_new (webrtcbin, &rtc_funcs, conn, conn_ref_gp,
+      conn_unref_gp);
+
+  /* Channel 0, negotiated on both sides: it puts SCTP in the offer and
+   * keeps id 0 for WebRTC-direct's Noise handshake; never a substream. */
+  conn->channel0 = gst_libp2p_rtc_create_channel (conn->rtc,
+      LP2P_RESERVED_CHANNEL_ID);
+  if (conn->channel0 == NULL) {
+    g_set_error_literal (error, GST_LIBP2P_ERROR,
+        GST_LIBP2P_ERROR_NOT_CONNECTED,
+        "webrtcbin refused the reserved data channel 0");
+    gst_libp2p_connection_stop (conn);
+    gst_libp2p_connection_unref (conn);
+    return NULL;
+  }
+  if (hs_uses_noise (&conn->settings))
+    hs_start (conn);
+  return conn;
+}
+
+void
+gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
+{
+  g_mutex_lock (&conn->lock);
+  conn->stopping = TRUE;
+  g_mutex_unlock (&conn->lock);
+}
+
+/* Marks every substream ended by the stop; returns them (refs). */
+static GList *
+conn_take_all_locked (GstLibp2pConnection * conn)
+{
+  GList *all = g_hash_table_get_values (conn->substreams), *l;
+
+  for (l = all; l; l = l->next) {
+    Substream *ss = l->data;
+
+    ss_ref (ss);
+    if (ss->state != SS_DONE) {
+      ss->was_open = ss->state == SS_OPEN;
+      ss->state = SS_DONE;
+      if (ss->error == NULL)
+        ss->error = gst_libp2p_error_new (GST_LIBP2P_ERROR_STOPPED,
+            "the element stopped");
+    }
+    ss_cancel_timer_locked (ss);
+    ss->src_flushing = TRUE;
+    g_cond_broadcast (&ss->src_cond);
+    ss_wake_writers_locked (ss);
+  }
+  g_hash_table_steal_all (conn->substreams);
+  return all;
+}
+
+void
+gst_libp2p_connection_stop (GstLibp2pConnection * conn)
+{
+  GThreadPool *pool;
+  GList *all, *l, *waiting;
+
+  g_mutex_lock (&conn->lock);
+  conn->stopping = TRUE;
+  conn->running = FALSE;
+  conn->connected = FALSE;
+  pool = conn->worker;
+  conn->worker = NULL;
+  g_mutex_unlock (&conn->lock);
+  /* Jobs already queued run to their end. */
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
+  hs_stop (conn);
+
+  g_mutex_lock (&conn->lock);
+  all = conn_take_all_locked (conn);
+  waiting = conn->waiting_pads;
+  conn->waiting_pads = NULL;
+  for (l = waiting; l; l = l->next)
+    g_cond_broadcast (&GST_LIBP2P_PAD (l->data)->cond);
+  g_mutex_unlock (&conn->lock);
+
+  for (l = all; l; l = l->next) {
+    Substream *ss = l->data;
+
+    ss_detach_channel (ss);
+    if (!ss->ended) {
+      ss->ended = TRUE;
+      /* every outcome reaches the owner, also when stopping */
+      conn_report_end (conn, ss);
+    }
+    if (ss->sinkpad)
+      pad_set_connection (GST_LIBP2P_PAD (ss->sinkpad), NULL);
+    conn_remove_pads (conn, ss);
+    ss_unref (ss);              /* the table's */
+    ss_unref (ss);
+  }
+  g_list_free (all);
+  /* unbound requested pads stay the owner's, for its next connection */
+  for (l = waiting; l; l = l->next)
+    pad_set_connection (l->data, NULL);
+  g_list_free (waiting);
+
+  g_clear_pointer (&conn->channel0, gst_libp2p_channel_release);
+  if (conn->rtc) {
+    /* webrtcbin is in READY: its channels' threads have stopped */
+    GstLibp2pRtc *rtc;
+
+    g_mutex_lock (&conn->lock);
+    rtc = conn->rtc;
+    conn->rtc = NULL;
+    g_mutex_unlock (&conn->lock);
+    gst_libp2p_rtc_close (rtc);
+  }
+}
+
+/* ---- queries ---- */
+
+gboolean
+gst_libp2p_connection_is_connected (GstLibp2pConnection * conn)
+{
+  gboolean c;
+
+  g_mutex_lock (&conn->lock);
+  c = conn->connected;
+  g_mutex_unlock (&conn->lock);
+  return c;
+}
+
+GstStructure *
+gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
+{
+  GHashTableIter it;
+  gpointer v;
+  guint active = 0;
+  GstStructure *s;
+
+  g_mutex_lock (&conn->lock);
+  g_hash_table_iter_init (&it, conn->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    active += ((Substream *) v)->state == SS_OPEN;
+  s = gst_structure_new ("application/x-libp2p-stats",
+      "substreams-opened", G_TYPE_UINT64, conn->stat_opened,
+      "substreams-failed", G_TYPE_UINT64, conn->stat_failed,
+      "substreams-active", G_TYPE_UINT, active,
+      "bytes-in", G_TYPE_UINT64, conn->stat_bytes_in,
+      "bytes-out", G_TYPE_UINT64, conn->stat_bytes_out,
+      "frames-reassembled", G_TYPE_UINT64, conn->stat_reassembled,
+      "pings-answered", G_TYPE_UINT64, conn->stat_pings, NULL);
+  g_mutex_unlock (&conn->lock);
+  return s;
+}
+
+gchar *
+gst_libp2p_connection_get_remote_peer_id (GstLibp2pConnection * conn)
+{
+  gchar *p;
+
+  g_mutex_lock (&conn->lock);
+  p = g_strdup (conn->remote_peer_id);
+  g_mutex_unlock (&conn->lock);
+  return p;
+}
+
+guint
+gst_libp2p_connection_get_last_substream_id (GstLibp2pConnection * conn)
+{
+  guint id;
+
+  g_mutex_lock (&conn->lock);
+  id = conn->next_id;
+  g_mutex_unlock (&conn->lock);
+  return id;
+}

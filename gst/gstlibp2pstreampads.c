@@ -1,0 +1,436 @@
+/* gst-libp2p: the pads of a connection's substreams
+ *
+ *   src_<key>_<n>   made here when the substream opens; a task pops the
+ *                   substream's queue and pushes downstream (EOS last);
+ *   sink_<key>_<n>  requested from the element, bound here; its chain
+ *                   waits (bounded) for the negotiation and for room in
+ *                   the channel, frames the bytes and sends them.
+ *
+ * Waits: a sink pad not bound yet waits on its own pad->cond; a bound one
+ * on its substream's ss->cond (woken by the negotiation, the end, and its
+ * channel's buffered-amount-low); the src task on ss->src_cond.  All with
+ * conn->lock (gstlibp2pconnection-priv.h).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstlibp2pconnection-priv.h"
+#include "gstlibp2pwebrtcbin.h"
+
+#define GST_CAT_DEFAULT gst_libp2p_connection_debug
+
+GstStaticPadTemplate gst_libp2p_src_template = GST_STATIC_PAD_TEMPLATE
+    ("src_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("application/x-libp2p-stream"));
+
+static GstLibp2pConnection *
+pad_get_connection (GstPad * pad)
+{
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+  GstLibp2pConnection *conn = NULL;
+
+  GST_OBJECT_LOCK (pad);
+  if (lpad->connection)
+    conn = gst_libp2p_connection_ref (lpad->connection);
+  GST_OBJECT_UNLOCK (pad);
+  return conn;
+}
+
+static void
+pad_set_from_substream_locked (GstLibp2pPad * lpad, Substream * ss)
+{
+  lpad->substream = ss;
+  gst_libp2p_pad_set_info (lpad, ss->protocol, ss->outbound ?
+      GST_LIBP2P_DIRECTION_OUTBOUND : GST_LIBP2P_DIRECTION_INBOUND,
+      ss->channel_id, ss->id);
+}
+
+/* Our pads have no internal links: what flows in one substream is not
+ * related to any other pad (default forwarding would loop through an
+ * echo that links a src pad back to a sink pad). */
+static GstIterator *
+no_internal_links (GstPad * pad, GstObject * parent)
+{
+  return gst_iterator_new_single (GST_TYPE_PAD, NULL);
+}
+
+/* ---- src pads ---- */
+
+/* Downstream returned @ret for a buffer: EOS = the reader is done
+ * (STOP_SENDING), anything else ends the substream. */
+static void
+src_downstream_done_locked (Substream * ss, GstFlowReturn ret)
+{
+  GstLibp2pConnection *conn = ss->conn;
+  Lp2pSubstreamActions act;
+
+  if (ss->state != SS_OPEN)
+    return;
+  if (ret != GST_FLOW_EOS) {
+    ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_CLOSED,
+            "downstream of substream %u failed: %s", ss->id,
+            gst_flow_get_name (ret)), TRUE);
+    return;
+  }
+  /* Downstream wants no more: tell the remote to stop sending. */
+  lp2p_substream_stop_reading (&ss->hc, &act);
+  g_mutex_unlock (&conn->lock);
+  ss_send_flag (ss, act.send_flag);
+  g_mutex_lock (&conn->lock);
+  if (act.close_channel)
+    ss_end_locked (ss, NULL, FALSE);
+}
+
+static void
+src_loop (GstPad * pad)
+{
+  Substream *ss = GST_LIBP2P_PAD (pad)->substream;
+  GstLibp2pConnection *conn = ss->conn;
+  gpointer item;
+  GstFlowReturn ret;
+
+  g_mutex_lock (&conn->lock);
+  while (g_queue_is_empty (&ss->queue) && !ss->src_flushing)
+    g_cond_wait (&ss->src_cond, &conn->lock);
+  if (ss->src_flushing) {
+    g_mutex_unlock (&conn->lock);
+    gst_pad_pause_task (pad);
+    return;
+  }
+  item = g_queue_pop_head (&ss->queue);
+  if (item != EOS_MARKER)
+    ss->queued_bytes -= gst_buffer_get_size (item);
+  g_mutex_unlock (&conn->lock);
+
+  if (item == EOS_MARKER) {
+    gst_pad_push_event (pad, gst_event_new_eos ());
+    g_mutex_lock (&conn->lock);
+    ss->src_done = TRUE;
+    /* Nobody writes on this substream: finish our half too. */
+    if (ss->sinkpad == NULL)
+      ss_close_write_locked (ss);
+    ss_maybe_remove_locked (ss);
+    g_mutex_unlock (&conn->lock);
+    gst_pad_pause_task (pad);
+    return;
+  }
+
+  ret = gst_pad_push (pad, item);
+  if (ret == GST_FLOW_OK || ret == GST_FLOW_NOT_LINKED)
+    return;
+  if (ret == GST_FLOW_FLUSHING) {
+    gst_pad_pause_task (pad);
+    return;
+  }
+  g_mutex_lock (&conn->lock);
+  src_downstream_done_locked (ss, ret);
+  ss->src_done = TRUE;
+  ss_maybe_remove_locked (ss);
+  g_mutex_unlock (&conn->lock);
+  gst_pad_pause_task (pad);
+}
+
+static gboolean
+src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  /* activated before it is added: no parent yet */
+  Substream *ss = GST_LIBP2P_PAD (pad)->substream;
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  g_mutex_lock (&ss->conn->lock);
+  ss->src_flushing = !active;
+  g_cond_broadcast (&ss->src_cond);
+  g_mutex_unlock (&ss->conn->lock);
+  if (!active)
+    return gst_pad_stop_task (pad);
+  return TRUE;
+}
+
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEQUENTIAL, 1, -1, 0);
+    gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+    return TRUE;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+static gboolean
+src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  /* upstream events (QoS, reconfigure, seeks) mean nothing here */
+  gst_event_unref (event);
+  return FALSE;
+}
+
+GstPad *
+pads_new_src_locked (Substream * ss)
+{
+  g_autofree gchar *name = g_strdup_printf ("src_%s_%d", ss->key, ss->n);
+  GstPadTemplate *templ = gst_static_pad_template_get
+      (&gst_libp2p_src_template);
+  GstLibp2pPad *lpad = g_object_new (GST_TYPE_LIBP2P_PAD, "name", name,
+      "direction", GST_PAD_SRC, "template", templ, NULL);
+
+  gst_object_unref (templ);
+  pad_set_from_substream_locked (lpad, ss);
+  gst_pad_set_activatemode_function (GST_PAD (lpad), src_activate_mode);
+  gst_pad_set_query_function (GST_PAD (lpad), src_query);
+  gst_pad_set_event_function (GST_PAD (lpad), src_event);
+  gst_pad_set_iterate_internal_links_function (GST_PAD (lpad),
+      no_internal_links);
+  gst_pad_use_fixed_caps (GST_PAD (lpad));
+  ss->srcpad = GST_PAD (lpad);
+  if (ss->sinkpad)              /* protocol and channel are known now */
+    pad_set_from_substream_locked (GST_LIBP2P_PAD (ss->sinkpad), ss);
+  return ss->srcpad;
+}
+
+void
+pads_push_sticky (Substream * ss, GstPad * src)
+{
+  g_autofree gchar *stream_id = NULL;
+  GstSegment seg;
+  GstCaps *caps;
+
+  gst_pad_set_active (src, TRUE);
+  /* (gst_pad_create_stream_id() wants at most one sink pad on the element:
+   * we have one per substream) */
+  stream_id = g_strdup_printf ("libp2p/%08x/%u",
+      ss->conn->settings.stream_id_base, ss->id);
+  gst_pad_push_event (src, gst_event_new_stream_start (stream_id));
+  caps = gst_caps_new_simple ("application/x-libp2p-stream", "protocol",
+      G_TYPE_STRING, ss->protocol, NULL);
+  gst_pad_push_event (src, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_pad_push_event (src, gst_event_new_segment (&seg));
+}
+
+void
+pads_start_src_task_locked (Substream * ss)
+{
+  if (!ss->src_flushing && ss->srcpad) {
+    ss->src_started = TRUE;
+    gst_pad_start_task (ss->srcpad, (GstTaskFunction) src_loop, ss->srcpad,
+        NULL);
+  }
+}
+
+/* ---- sink pads ---- */
+
+void
+pads_bind_sink_locked (GstLibp2pPad * pad, Substream * ss)
+{
+  pad_set_from_substream_locked (pad, ss);
+  ss->sinkpad = GST_PAD (pad);
+  g_cond_broadcast (&pad->cond);
+}
+
+/* Waits until @ss may carry data or has ended.  Returns GST_FLOW_OK when
+ * writable.  Bounded: the negotiation timer ends the substream. */
+static GstFlowReturn
+sink_wait_writable_locked (GstPad * pad, Substream * ss)
+{
+  for (;;) {
+    if (GST_PAD_IS_FLUSHING (pad))
+      return GST_FLOW_FLUSHING;
+    if (ss->state == SS_OPEN)
+      return lp2p_substream_can_write (&ss->hc) ? GST_FLOW_OK : GST_FLOW_EOS;
+    if (ss->state == SS_NEGOTIATING && ss->neg_sent &&
+        lp2p_mss_is_writable (ss->mss))
+      return GST_FLOW_OK;
+    if (ss->state == SS_DONE)
+      return ss->was_open ? GST_FLOW_EOS : GST_FLOW_ERROR;
+    g_cond_wait (&ss->cond, &ss->conn->lock);
+  }
+}
+
+/* The substream of a sink pad, waiting while the pad is not bound yet.
+ * Returns a reference, or NULL when flushing. */
+static Substream *
+sink_get_substream_locked (GstLibp2pConnection * conn, GstPad * pad)
+{
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+
+  while (lpad->substream == NULL && !GST_PAD_IS_FLUSHING (pad))
+    g_cond_wait (&lpad->cond, &conn->lock);
+  return lpad->substream ? ss_ref (lpad->substream) : NULL;
+}
+
+/* Waits while the channel holds more than send-high-water, until its
+ * buffered-amount-low or a re-check.  Returns with conn->lock released. */
+static GstFlowReturn
+sink_wait_room (GstPad * pad, Substream * ss)
+{
+  GstLibp2pConnection *conn = ss->conn;
+  GstFlowReturn ret;
+
+  for (;;) {
+    guint64 amount = 0;
+    gboolean have = FALSE;
+
+    g_mutex_lock (&ss->send_lock);
+    if (ss->channel) {
+      amount = gst_libp2p_channel_get_buffered_amount (ss->channel);
+      have = TRUE;
+    }
+    g_mutex_unlock (&ss->send_lock);
+    g_mutex_lock (&conn->lock);
+    ret = sink_wait_writable_locked (pad, ss);
+    if (ret != GST_FLOW_OK || !have ||
+        amount <= conn->settings.send_high_water) {
+      g_mutex_unlock (&conn->lock);
+      return ret;
+    }
+    g_cond_wait_until (&ss->cond, &conn->lock,
+        g_get_monotonic_time () + LP2P_BACKPRESSURE_POLL);
+    g_mutex_unlock (&conn->lock);
+  }
+}
+
+static GstFlowReturn
+sink_send_frames (GstPad * pad, Substream * ss, const guint8 * data,
+    gsize size)
+{
+  GstLibp2pConnection *conn = ss->conn;
+  gsize chunk = lp2p_frame_max_payload (conn->settings.max_frame_size);
+  GstFlowReturn ret = GST_FLOW_OK;
+  gsize off = 0;
+
+  while (off < size && ret == GST_FLOW_OK) {
+    gsize n = MIN (chunk, size - off);
+    g_autoptr (GBytes) frame = lp2p_frame_encode (LP2P_FLAG_NONE, data + off,
+        n);
+    g_autoptr (GError) err = NULL;
+    gboolean sent;
+
+    ret = sink_wait_room (pad, ss);
+    if (ret != GST_FLOW_OK)
+      break;
+    g_mutex_lock (&ss->send_lock);
+    sent = ss_send_frame_unlocked (ss, frame, &err);
+    g_mutex_unlock (&ss->send_lock);
+    g_mutex_lock (&conn->lock);
+    if (!sent) {
+      GST_INFO_OBJECT (pad, "send failed: %s", err->message);
+      ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_CLOSED,
+              "sending on substream %u failed: %s", ss->id, err->message),
+          FALSE);
+      ret = GST_FLOW_ERROR;
+    } else {
+      ss->bytes_out += n;
+      conn->stat_bytes_out += n;
+      off += n;
+    }
+    g_mutex_unlock (&conn->lock);
+  }
+  return ret;
+}
+
+static GstFlowReturn
+sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  g_autoptr (GstLibp2pConnection) conn = pad_get_connection (pad);
+  Substream *ss;
+  GstFlowReturn ret;
+  GstMapInfo map;
+
+  if (conn == NULL) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  g_mutex_lock (&conn->lock);
+  ss = sink_get_substream_locked (conn, pad);
+  ret = ss ? sink_wait_writable_locked (pad, ss) : GST_FLOW_FLUSHING;
+  g_mutex_unlock (&conn->lock);
+  if (ret == GST_FLOW_OK && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    ret = sink_send_frames (pad, ss, map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+  } else if (ret == GST_FLOW_OK) {
+    ret = GST_FLOW_ERROR;
+  } else if (ret == GST_FLOW_ERROR) {
+    GST_INFO_OBJECT (pad, "substream %u failed: %s", ss->id,
+        ss->error ? ss->error->message : "unknown");
+  }
+  gst_buffer_unref (buf);
+  if (ss)
+    ss_unref (ss);
+  return ret;
+}
+
+/* EOS: our write half is done: FIN, then FIN_ACK awaited. */
+static void
+sink_finish_write (GstPad * pad, Substream * ss)
+{
+  GstLibp2pConnection *conn = ss->conn;
+
+  g_mutex_lock (&conn->lock);
+  if (sink_wait_writable_locked (pad, ss) == GST_FLOW_OK) {
+    /* Lazy dial: FIN must follow the negotiation, wait for its end. */
+    while (ss->state == SS_NEGOTIATING && !GST_PAD_IS_FLUSHING (pad))
+      g_cond_wait (&ss->cond, &conn->lock);
+    ss_close_write_locked (ss);
+  }
+  g_mutex_unlock (&conn->lock);
+}
+
+static gboolean
+sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    g_autoptr (GstLibp2pConnection) conn = pad_get_connection (pad);
+    Substream *ss = NULL;
+
+    if (conn) {
+      g_mutex_lock (&conn->lock);
+      ss = sink_get_substream_locked (conn, pad);
+      g_mutex_unlock (&conn->lock);
+    }
+    if (ss) {
+      sink_finish_write (pad, ss);
+      ss_unref (ss);
+    }
+  }
+  /* A byte stream: no other event crosses to the remote, and none may be
+   * forwarded to our src pads (an echo links them back to us). */
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static gboolean
+sink_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  g_autoptr (GstLibp2pConnection) conn = NULL;
+  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
+
+  if (!active && (conn = pad_get_connection (pad))) {
+    /* Wake a chain waiting for its binding, the negotiation or room. */
+    g_mutex_lock (&conn->lock);
+    g_cond_broadcast (&lpad->cond);
+    if (lpad->substream)
+      ss_wake_writers_locked (lpad->substream);
+    g_mutex_unlock (&conn->lock);
+  }
+  return mode == GST_PAD_MODE_PUSH;
+}
+
+GstPad *
+gst_libp2p_connection_new_sink_pad (GstPadTemplate * templ,
+    const gchar * name)
+{
+  GstPad *pad = g_object_new (GST_TYPE_LIBP2P_PAD, "name", name,
+      "direction", GST_PAD_SINK, "template", templ, NULL);
+
+  gst_pad_set_chain_function (pad, sink_chain);
+  gst_pad_set_event_function (pad, sink_event);
+  gst_pad_set_activatemode_function (pad, sink_activate_mode);
+  gst_pad_set_iterate_internal_links_function (pad, no_internal_links);
+  return pad;
+}

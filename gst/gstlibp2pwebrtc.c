@@ -1,0 +1,555 @@
+/* gst-libp2p: the one room that talks to webrtcbin (see gstlibp2pwebrtc.h)
+ *
+ *   GstLibp2pRtc ──refs── webrtcbin ──emits── on-data-channel,
+ *        │                                    notify::connection-state
+ *        └── released: GstWebRTCDataChannel objects kept until _rtc_close()
+ *   GstLibp2pChannel ──refs── GstWebRTCDataChannel ──emits── on-open,
+ *        on-message-data, on-buffered-amount-low, on-close, on-error
+ *
+ * rtc->lock guards the released list only.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstlibp2pwebrtc.h"
+
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
+
+GST_DEBUG_CATEGORY_STATIC (libp2p_webrtc_debug);
+#define GST_CAT_DEFAULT libp2p_webrtc_debug
+
+struct _GstLibp2pRtc
+{
+  gint ref;
+  gboolean closed;
+  GstElement *webrtcbin;
+  gulong sig_data_channel, sig_state;
+  GMutex lock;
+  GPtrArray *released;          /* GstWebRTCDataChannel */
+};
+
+enum
+{
+  CH_OPEN, CH_MESSAGE, CH_LOW, CH_CLOSE, CH_ERROR, CH_N
+};
+
+struct _GstLibp2pChannel
+{
+  GstLibp2pRtc *rtc;
+  GstWebRTCDataChannel *dc;
+  gulong sig[CH_N];
+};
+
+/* What a handler needs: the caller's functions and data. */
+typedef struct
+{
+  gint ref;
+  GstLibp2pRtc *rtc;            /* for the connection's own hooks */
+  gconstpointer funcs;
+  gpointer data;
+  GDestroyNotify unref;
+} Hook;
+
+static Hook *
+hook_new (gconstpointer funcs, gpointer data, gpointer (*ref) (gpointer),
+    GDestroyNotify unref)
+{
+  Hook *h = g_new0 (Hook, 1);
+
+  h->ref = 1;
+  h->funcs = funcs;
+  h->data = ref (data);
+  h->unref = unref;
+  return h;
+}
+
+static Hook *
+hook_ref (Hook * h)
+{
+  g_atomic_int_inc (&h->ref);
+  return h;
+}
+
+static void
+hook_unref (gpointer p, GClosure * closure)
+{
+  Hook *h = p;
+
+  if (g_atomic_int_dec_and_test (&h->ref)) {
+    h->unref (h->data);
+    g_free (h);
+  }
+}
+
+static gulong
+hook_connect (gpointer instance, const gchar * signal, GCallback cb, Hook * h)
+{
+  return g_signal_connect_data (instance, signal, cb, hook_ref (h),
+      hook_unref, 0);
+}
+
+/* ---- the connection ---- */
+
+static GstLibp2pChannel *
+channel_wrap (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
+{
+  GstLibp2pChannel *ch = g_new0 (GstLibp2pChannel, 1);
+
+  ch->rtc = gst_libp2p_rtc_ref (rtc);
+  ch->dc = dc;
+  return ch;
+}
+
+static void
+on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * dc, Hook * h)
+{
+  const GstLibp2pRtcFuncs *funcs = h->funcs;
+  gboolean negotiated = FALSE;
+  gint id = -1;
+
+  g_object_get (dc, "id", &id, "negotiated", &negotiated, NULL);
+  if (id == 0 || negotiated) {
+    GST_DEBUG ("ignoring data channel %d", id);
+    return;
+  }
+  /* webrtcbin gave us no reference: the wrapper takes one */
+  funcs->data_channel (h->data, channel_wrap (h->rtc, g_object_ref (dc)));
+}
+
+static GstLibp2pRtcState
+map_state (GstWebRTCPeerConnectionState s)
+{
+  switch (s) {
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED:
+      return GST_LIBP2P_RTC_STATE_CONNECTED;
+    case GST_WEBRTC_PEER_CONNECTION_STATE_FAILED:
+      return GST_LIBP2P_RTC_STATE_FAILED;
+    case GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED:
+      return GST_LIBP2P_RTC_STATE_CLOSED;
+    default:
+      return GST_LIBP2P_RTC_STATE_CONNECTING;
+  }
+}
+
+static void
+on_state (GstElement * webrtc, GParamSpec * pspec, Hook * h)
+{
+  const GstLibp2pRtcFuncs *funcs = h->funcs;
+  GstWebRTCPeerConnectionState s;
+
+  g_object_get (webrtc, "connection-state", &s, NULL);
+  GST_DEBUG_OBJECT (webrtc, "connection state %d", s);
+  funcs->state (h->data, map_state (s));
+}
+
+GstLibp2pRtc *
+gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
+    gpointer data, gpointer (*ref) (gpointer), GDestroyNotify unref)
+{
+  GstLibp2pRtc *rtc = g_new0 (GstLibp2pRtc, 1);
+  Hook *h = hook_new (funcs, data, ref, unref);
+
+  rtc->ref = 1;
+  if (libp2p_webrtc_debug == NULL)
+    GST_DEBUG_CATEGORY_INIT (libp2p_webrtc_debug, "libp2pwebrtc", 0,
+        "libp2p: the webrtcbin room");
+  rtc->webrtcbin = gst_object_ref (webrtcbin);
+  g_mutex_init (&rtc->lock);
+  rtc->released = g_ptr_array_new_with_free_func (g_object_unref);
+  h->rtc = rtc;
+  rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
+      G_CALLBACK (on_data_channel), h);
+  rtc->sig_state = hook_connect (webrtcbin, "notify::connection-state",
+      G_CALLBACK (on_state), h);
+  hook_unref (h, NULL);
+  return rtc;
+}
+
+void
+gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
+{
+  GPtrArray *released;
+
+  g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_data_channel);
+  g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_state);
+  g_mutex_lock (&rtc->lock);
+  rtc->closed = TRUE;
+  released = rtc->released;
+  rtc->released = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_unlock (&rtc->lock);
+  g_ptr_array_unref (released);
+  gst_libp2p_rtc_unref (rtc);
+}
+
+GstLibp2pRtc *
+gst_libp2p_rtc_ref (GstLibp2pRtc * rtc)
+{
+  g_atomic_int_inc (&rtc->ref);
+  return rtc;
+}
+
+void
+gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
+{
+  if (!g_atomic_int_dec_and_test (&rtc->ref))
+    return;
+  gst_object_unref (rtc->webrtcbin);
+  g_ptr_array_unref (rtc->released);
+  g_mutex_clear (&rtc->lock);
+  g_free (rtc);
+}
+
+GstLibp2pRtcState
+gst_libp2p_rtc_get_state (GstLibp2pRtc * rtc)
+{
+  GstWebRTCPeerConnectionState s;
+
+  g_object_get (rtc->webrtcbin, "connection-state", &s, NULL);
+  return map_state (s);
+}
+
+GstLibp2pChannel *
+gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
+{
+  GstWebRTCDataChannel *dc = NULL;
+  GstStructure *opts;
+
+  /* Ordered (a byte stream on top); the label is unused by libp2p. */
+  opts = gst_structure_new ("application/data-channel", "ordered",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  if (negotiated_id >= 0)
+    gst_structure_set (opts, "negotiated", G_TYPE_BOOLEAN, TRUE, "id",
+        G_TYPE_INT, negotiated_id, NULL);
+  g_signal_emit_by_name (rtc->webrtcbin, "create-data-channel", "", opts, &dc);
+  gst_structure_free (opts);
+  return dc ? channel_wrap (rtc, dc) : NULL;
+}
+
+guint
+gst_libp2p_rtc_released_channels (GstLibp2pRtc * rtc)
+{
+  guint n;
+
+  g_mutex_lock (&rtc->lock);
+  n = rtc->released->len;
+  g_mutex_unlock (&rtc->lock);
+  return n;
+}
+
+/* ---- WebRTC-direct ---- */
+
+void
+gst_libp2p_rtc_configure_direct_ice (GstLibp2pRtc * rtc, gint loopback_family)
+{
+  GstWebRTCICE *ice = NULL;
+  GObject *agent = NULL;
+  gboolean ok = FALSE;
+
+  g_object_get (rtc->webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    return;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent) {
+    /* libnice 0.1.21: binding requests (not indications) as keepalives go
+     * out every 4-6 s (RFC 7675 pacing) instead of every 25 s; litep2p's
+     * ICE-lite agent drops a pair after 15 s without a request. */
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
+            "keepalive-conncheck"))
+      g_object_set (agent, "keepalive-conncheck", TRUE, NULL);
+    if (loopback_family)
+      g_object_set (agent, "upnp", FALSE, NULL);
+    g_object_unref (agent);
+  }
+  if (loopback_family) {
+    g_signal_emit_by_name (ice, "add-local-ip-address",
+        loopback_family == 4 ? "127.0.0.1" : "::1", &ok);
+    if (!ok)
+      GST_WARNING_OBJECT (rtc->webrtcbin, "could not add the loopback "
+          "address");
+  }
+  gst_object_unref (ice);
+}
+
+typedef struct
+{
+  GstLibp2pRtc *rtc;
+  gpointer func;
+  gpointer data;
+  GDestroyNotify free_data;
+  gchar *answer;
+} Pending;
+
+static void
+pending_free (gpointer p)
+{
+  Pending *pd = p;
+
+  if (pd->free_data)
+    pd->free_data (pd->data);
+  g_free (pd->answer);
+  g_free (pd);
+}
+
+static Pending *
+pending_new (GstLibp2pRtc * rtc, gpointer func, gpointer data,
+    GDestroyNotify free_data)
+{
+  Pending *pd = g_new0 (Pending, 1);
+
+  pd->rtc = rtc;
+  pd->func = func;
+  pd->data = data;
+  pd->free_data = free_data;
+  return pd;
+}
+
+static void
+on_offer_created (GstPromise * promise, gpointer user_data)
+{
+  Pending *pd = user_data;
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *offer = NULL;
+  g_autofree gchar *text = NULL;
+
+  if (reply)
+    gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
+        &offer, NULL);
+  gst_promise_unref (promise);
+  if (offer) {
+    text = gst_sdp_message_as_text (offer->sdp);
+    gst_webrtc_session_description_free (offer);
+  }
+  ((GstLibp2pRtcOfferFunc) pd->func) (pd->data, text,
+      text ? NULL : "webrtcbin made no offer");
+}
+
+void
+gst_libp2p_rtc_create_offer (GstLibp2pRtc * rtc, GstLibp2pRtcOfferFunc done,
+    gpointer data, GDestroyNotify free_data)
+{
+  g_signal_emit_by_name (rtc->webrtcbin, "create-offer", NULL,
+      gst_promise_new_with_change_func (on_offer_created,
+          pending_new (rtc, done, data, free_data), pending_free));
+}
+
+/* Reply of set-local/remote-description: NULL or the error text. */
+static gchar *
+promise_error (GstPromise * promise)
+{
+  const GstStructure *reply;
+  GError *err = NULL;
+  gchar *msg = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return g_strdup ("interrupted");
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error")) {
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL);
+    msg = g_strdup (err ? err->message : "unknown error");
+    g_clear_error (&err);
+  }
+  return msg;
+}
+
+static void
+set_description (GstLibp2pRtc * rtc, GstWebRTCSDPType type,
+    const gchar * text, GstPromise * promise)
+{
+  GstSDPMessage *sdp = NULL;
+  GstWebRTCSessionDescription *desc;
+
+  gst_sdp_message_new_from_text (text, &sdp);
+  desc = gst_webrtc_session_description_new (type, sdp);
+  g_signal_emit_by_name (rtc->webrtcbin, type == GST_WEBRTC_SDP_TYPE_OFFER ?
+      "set-local-description" : "set-remote-description", desc, promise);
+  gst_webrtc_session_description_free (desc);
+}
+
+static void
+on_remote_set (GstPromise * promise, gpointer user_data)
+{
+  Pending *pd = user_data;
+  g_autofree gchar *err = promise_error (promise);
+
+  gst_promise_unref (promise);
+  ((GstLibp2pRtcDoneFunc) pd->func) (pd->data, TRUE, err);
+}
+
+static void
+on_local_set (GstPromise * promise, gpointer user_data)
+{
+  Pending *pd = user_data;
+  g_autofree gchar *err = promise_error (promise);
+  Pending *next;
+
+  gst_promise_unref (promise);
+  if (err) {
+    ((GstLibp2pRtcDoneFunc) pd->func) (pd->data, FALSE, err);
+    return;
+  }
+  /* the caller's data moves on to the second step */
+  next = pending_new (pd->rtc, pd->func, pd->data, pd->free_data);
+  pd->free_data = NULL;
+  set_description (pd->rtc, GST_WEBRTC_SDP_TYPE_ANSWER, pd->answer,
+      gst_promise_new_with_change_func (on_remote_set, next, pending_free));
+}
+
+void
+gst_libp2p_rtc_set_descriptions (GstLibp2pRtc * rtc, const gchar * offer,
+    const gchar * answer, GstLibp2pRtcDoneFunc done, gpointer data,
+    GDestroyNotify free_data)
+{
+  Pending *pd = pending_new (rtc, done, data, free_data);
+
+  pd->answer = g_strdup (answer);
+  set_description (rtc, GST_WEBRTC_SDP_TYPE_OFFER, offer,
+      gst_promise_new_with_change_func (on_local_set, pd, pending_free));
+}
+
+void
+gst_libp2p_rtc_get_certificates (GstLibp2pRtc * rtc, gchar ** local,
+    gchar ** remote)
+{
+  GObject *sctp = NULL, *dtls = NULL;
+
+  *local = *remote = NULL;
+  g_object_get (rtc->webrtcbin, "sctp-transport", &sctp, NULL);
+  if (sctp) {
+    g_object_get (sctp, "transport", &dtls, NULL);
+    g_object_unref (sctp);
+  }
+  if (dtls) {
+    g_object_get (dtls, "certificate", local, "remote-certificate", remote,
+        NULL);
+    g_object_unref (dtls);
+  }
+}
+
+gboolean
+gst_libp2p_rtc_ice_connected (GstLibp2pRtc * rtc)
+{
+  GstWebRTCICEConnectionState ice = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+
+  g_object_get (rtc->webrtcbin, "ice-connection-state", &ice, NULL);
+  return ice == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
+      ice == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED;
+}
+
+/* ---- data channels ---- */
+
+static void
+ch_on_open (GstWebRTCDataChannel * dc, Hook * h)
+{
+  ((const GstLibp2pChannelFuncs *) h->funcs)->open (h->data);
+}
+
+static void
+ch_on_message (GstWebRTCDataChannel * dc, GBytes * bytes, Hook * h)
+{
+  if (bytes)
+    ((const GstLibp2pChannelFuncs *) h->funcs)->message (h->data, bytes);
+}
+
+static void
+ch_on_low (GstWebRTCDataChannel * dc, Hook * h)
+{
+  ((const GstLibp2pChannelFuncs *) h->funcs)->buffered_low (h->data);
+}
+
+static void
+ch_on_close (GstWebRTCDataChannel * dc, Hook * h)
+{
+  ((const GstLibp2pChannelFuncs *) h->funcs)->closed (h->data);
+}
+
+static void
+ch_on_error (GstWebRTCDataChannel * dc, GError * error, Hook * h)
+{
+  ((const GstLibp2pChannelFuncs *) h->funcs)->error (h->data, error);
+}
+
+void
+gst_libp2p_channel_attach (GstLibp2pChannel * ch,
+    const GstLibp2pChannelFuncs * funcs, gpointer data,
+    gpointer (*ref) (gpointer), GDestroyNotify unref)
+{
+  Hook *h = hook_new (funcs, data, ref, unref);
+
+  if (funcs->open)
+    ch->sig[CH_OPEN] = hook_connect (ch->dc, "on-open",
+        G_CALLBACK (ch_on_open), h);
+  ch->sig[CH_MESSAGE] = hook_connect (ch->dc, "on-message-data",
+      G_CALLBACK (ch_on_message), h);
+  if (funcs->buffered_low)
+    ch->sig[CH_LOW] = hook_connect (ch->dc, "on-buffered-amount-low",
+        G_CALLBACK (ch_on_low), h);
+  if (funcs->closed)
+    ch->sig[CH_CLOSE] = hook_connect (ch->dc, "on-close",
+        G_CALLBACK (ch_on_close), h);
+  if (funcs->error)
+    ch->sig[CH_ERROR] = hook_connect (ch->dc, "on-error",
+        G_CALLBACK (ch_on_error), h);
+  hook_unref (h, NULL);
+}
+
+gint
+gst_libp2p_channel_get_id (GstLibp2pChannel * ch)
+{
+  gint id = -1;
+
+  g_object_get (ch->dc, "id", &id, NULL);
+  return id;
+}
+
+gboolean
+gst_libp2p_channel_is_open (GstLibp2pChannel * ch)
+{
+  GstWebRTCDataChannelState s = GST_WEBRTC_DATA_CHANNEL_STATE_CONNECTING;
+
+  g_object_get (ch->dc, "ready-state", &s, NULL);
+  return s == GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+}
+
+gboolean
+gst_libp2p_channel_send (GstLibp2pChannel * ch, GBytes * data, GError ** error)
+{
+  return gst_webrtc_data_channel_send_data_full (ch->dc, data, error);
+}
+
+guint64
+gst_libp2p_channel_get_buffered_amount (GstLibp2pChannel * ch)
+{
+  guint64 amount = 0;
+
+  g_object_get (ch->dc, "buffered-amount", &amount, NULL);
+  return amount;
+}
+
+void
+gst_libp2p_channel_set_buffered_low (GstLibp2pChannel * ch, guint64 threshold)
+{
+  g_object_set (ch->dc, "buffered-amount-low-threshold", threshold, NULL);
+}
+
+void
+gst_libp2p_channel_release (GstLibp2pChannel * ch)
+{
+  GstLibp2pRtc *rtc;
+  guint i;
+
+  if (ch == NULL)
+    return;
+  rtc = ch->rtc;
+  for (i = 0; i < CH_N; i++)
+    if (ch->sig[i])
+      g_signal_handler_disconnect (ch->dc, ch->sig[i]);
+  gst_webrtc_data_channel_close (ch->dc);
+  g_mutex_lock (&rtc->lock);
+  g_ptr_array_add (rtc->released, ch->dc);
+  g_mutex_unlock (&rtc->lock);
+  gst_libp2p_rtc_unref (rtc);
+  g_free (ch);
+}
