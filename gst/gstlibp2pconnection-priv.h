@@ -164,8 +164,14 @@ void conn_end (GstLibp2pConnection * conn, gboolean auth,
     const gchar * substream_why, const gchar * fmt, ...) G_GNUC_PRINTF (4, 5);
 void conn_report (GstLibp2pConnection * conn, Substream * ss,
     GstLibp2pSubstreamOutcome outcome);
+/* gstlibp2pconnection-open.c */
 void conn_assign_key_locked (Substream * ss, const gchar * protocol, gint n);
 void conn_create_channel (GstLibp2pConnection * conn, Substream * ss);
+/* Binds a waiting requested sink pad named after @ss, if any. */
+void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
+    Substream * ss);
+/* Sets (a reference) or clears the connection a pad belongs to. */
+void conn_pad_set_connection (GstLibp2pPad * pad, GstLibp2pConnection * conn);
 gint64 conn_now_us (void);
 GstClockID conn_timer_start (GstClockTime timeout, GstClockCallback cb,
     gpointer data, GDestroyNotify free_data);

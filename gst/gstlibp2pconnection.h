@@ -14,7 +14,8 @@
  * and remove them, because only an element can hold pads.
  *
  * Files of this room:
- *   gstlibp2pconnection.c  lifecycle, worker, table, opening, reports
+ *   gstlibp2pconnection.c  lifecycle, worker, reports, the end
+ *   gstlibp2pconnection-open.c  numbering, opening, binding sink pads
  *   gstlibp2psubstream.c   one substream: receive path, sending, timers, end
  *   gstlibp2pstreampads.c  the src pad task and the sink pad functions
  *   gstlibp2phandshake.c   channel 0, Noise, the WebRTC-direct dial

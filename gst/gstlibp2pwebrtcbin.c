@@ -67,8 +67,7 @@
 #include "config.h"
 #endif
 
-#include "gstlibp2pwebrtcbin.h"
-#include "gstlibp2pconnection.h"
+#include "gstlibp2pwebrtcbin-priv.h"
 #include "gstlibp2ppad.h"
 
 #include "identity.h"
@@ -78,111 +77,26 @@
 
 #include <string.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_libp2p_webrtc_bin_debug);
+GST_DEBUG_CATEGORY (gst_libp2p_webrtc_bin_debug);
 #define GST_CAT_DEFAULT gst_libp2p_webrtc_bin_debug
 
 G_DEFINE_QUARK (gst-libp2p-error-quark, gst_libp2p_error);
 
-/* ---- defaults ---- */
 
-/* ../shared/spec/mss-webrtc-reference.md (c): js-libp2p and rust-libp2p
- * give a negotiation 10 s (litep2p 5 s). */
-#define DEFAULT_NEGOTIATION_TIMEOUT (10 * GST_SECOND)
-/* litep2p FIN_ACK_TIMEOUT and js-libp2p DEFAULT_FIN_ACK_TIMEOUT. */
-#define DEFAULT_FIN_ACK_TIMEOUT (10 * GST_SECOND)
-/* libp2p/specs webrtc/README.md: a frame is at most 16 KiB on the wire. */
-#define DEFAULT_MAX_FRAME_SIZE LP2P_FRAME_SPEC_MAX_SIZE
-#define MIN_MAX_FRAME_SIZE 64
-#define DEFAULT_LAZY TRUE
-#define DEFAULT_DIAL_ON_REQUEST FALSE
-#define DEFAULT_PING_RESPONDER TRUE
-/* Sending waits while the channel holds more than this. */
-#define DEFAULT_SEND_HIGH_WATER (1024 * 1024)
-/* Bytes queued for one src pad before the substream is reset: litep2p
- * resets after 256 queued frames (MAX_INFLIGHT_MESSAGES, 256 x 16 KiB). */
-#define DEFAULT_RECEIVE_QUEUE_SIZE (4 * 1024 * 1024)
-/* WebRTC-direct: ICE + DTLS + SCTP + Noise.  libnice gives up on ICE after
- * ~30 s; js-libp2p's dial timeout is 10 s. */
-#define DEFAULT_CONNECT_TIMEOUT (20 * GST_SECOND)
-
-enum
-{
-  PROP_0,
-  PROP_WEBRTCBIN,
-  PROP_PROTOCOLS,
-  PROP_NEGOTIATION_TIMEOUT,
-  PROP_FIN_ACK_TIMEOUT,
-  PROP_MAX_FRAME_SIZE,
-  PROP_LAZY,
-  PROP_DIAL_ON_REQUEST,
-  PROP_SEND_HIGH_WATER,
-  PROP_RECEIVE_QUEUE_SIZE,
-  PROP_STATS,
-  PROP_PEER_ADDRESS,
-  PROP_PRIVATE_KEY,
-  PROP_PEER_ID,
-  PROP_REMOTE_PEER_ID,
-  PROP_CONNECT_TIMEOUT,
-  PROP_PING_RESPONDER,
-};
-
-enum
-{
-  SIGNAL_OPEN_SUBSTREAM,
-  SIGNAL_ACCEPT_PROTOCOL,
-  SIGNAL_SUBSTREAM_OPENED,
-  SIGNAL_SUBSTREAM_FAILED,
-  SIGNAL_SUBSTREAM_CLOSED,
-  LAST_SIGNAL,
-};
-
-static guint signals[LAST_SIGNAL];
+guint gst_libp2p_webrtc_bin_signals[LAST_SIGNAL];
+#define signals gst_libp2p_webrtc_bin_signals
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%s",
     GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS_ANY);
 
-struct _GstLibp2pWebrtcBin
-{
-  GstBin parent;
-
-  GMutex lock;                  /* the fields below */
-  GstElement *webrtcbin;
-  GstLibp2pConnection *connection;      /* PAUSED and PLAYING */
-  GstStructure *last_stats;     /* of the connection last stopped */
-  guint last_substream_id;      /* ids go on across connections */
-
-  /* properties */
-  gchar **protocols;
-  gchar *config_error;
-  GstClockTime negotiation_timeout;
-  GstClockTime fin_ack_timeout;
-  GstClockTime connect_timeout;
-  guint max_frame_size;
-  gboolean lazy;
-  gboolean dial_on_request;
-  gboolean dial_on_request_set; /* set explicitly: no default by mode */
-  gboolean ping_responder;
-  guint64 send_high_water;
-  guint receive_queue_size;
-  guint32 stream_id_base;       /* random: stream ids unique across elements */
-
-  /* WebRTC-direct dialer (peer-address) */
-  gchar *peer_address;          /* as set */
-  gchar *address_error;         /* why peer-address is unusable */
-  gchar *key_error;             /* why private-key is unusable */
-  gboolean direct;              /* dial peer_address at start */
-  Lp2pWebrtcDirectAddr addr;
-  Lp2pIdentity *identity;       /* private-key, or generated on demand */
-  gchar *remote_peer_id;
-};
 
 #define gst_libp2p_webrtc_bin_parent_class parent_class
 G_DEFINE_TYPE (GstLibp2pWebrtcBin, gst_libp2p_webrtc_bin, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (libp2pwebrtcbin, "libp2pwebrtcbin",
     GST_RANK_NONE, GST_TYPE_LIBP2P_WEBRTC_BIN);
 
-static GstLibp2pConnection *
-get_connection (GstLibp2pWebrtcBin * self)
+GstLibp2pConnection *
+bin_get_connection (GstLibp2pWebrtcBin * self)
 {
   GstLibp2pConnection *conn = NULL;
 
@@ -193,8 +107,8 @@ get_connection (GstLibp2pWebrtcBin * self)
   return conn;
 }
 
-static Lp2pIdentity *
-ensure_identity_locked (GstLibp2pWebrtcBin * self)
+Lp2pIdentity *
+bin_ensure_identity_locked (GstLibp2pWebrtcBin * self)
 {
   if (self->identity == NULL)
     self->identity = lp2p_identity_new (NULL);
@@ -203,8 +117,8 @@ ensure_identity_locked (GstLibp2pWebrtcBin * self)
 
 /* With peer-address a requested sink pad dials unless dial-on-request was
  * set FALSE: the element is the dialing side of that connection. */
-static gboolean
-dial_on_request_locked (GstLibp2pWebrtcBin * self)
+gboolean
+bin_dial_on_request_locked (GstLibp2pWebrtcBin * self)
 {
   return self->dial_on_request_set ? self->dial_on_request : self->direct;
 }
@@ -270,7 +184,7 @@ owner_connected (gpointer owner, const gchar * remote_peer_id)
   g_free (self->remote_peer_id);
   self->remote_peer_id = g_strdup (remote_peer_id);
   local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id
-      (ensure_identity_locked (self)));
+      (bin_ensure_identity_locked (self)));
   address = g_strdup (self->peer_address);
   g_mutex_unlock (&self->lock);
   g_object_notify (G_OBJECT (self), "remote-peer-id");
@@ -318,7 +232,7 @@ static guint
 gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
     const gchar * protocol, const gchar * const *fallbacks)
 {
-  g_autoptr (GstLibp2pConnection) conn = get_connection (self);
+  g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
   g_autoptr (GPtrArray) list = g_ptr_array_new ();
   g_autoptr (GError) err = NULL;
   guint i, id;
@@ -348,31 +262,6 @@ gst_libp2p_webrtc_bin_open_substream (GstLibp2pWebrtcBin * self,
 
 /* ---- request pads ---- */
 
-/* Parses "sink_<key>_<n>". */
-static gboolean
-parse_sink_name (const gchar * name, gchar ** key, gint * n)
-{
-  const gchar *us;
-  gchar *end;
-  guint64 v;
-
-  if (name == NULL || !g_str_has_prefix (name, "sink_"))
-    return FALSE;
-  us = strrchr (name, '_');
-  if (us == NULL || us < name + 5 || us[1] == 0)
-    return FALSE;
-  v = g_ascii_strtoull (us + 1, &end, 10);
-  if (*end != 0 || v > G_MAXINT16)
-    return FALSE;
-  *key = g_strndup (name + 5, us - (name + 5));
-  if (!gst_libp2p_key_is_valid (*key)) {
-    g_clear_pointer (key, g_free);
-    return FALSE;
-  }
-  *n = (gint) v;
-  return TRUE;
-}
-
 /* The protocol of 'protocols' whose key is @key, or NULL. */
 static gchar *
 protocol_of_key_locked (GstLibp2pWebrtcBin * self, const gchar * key)
@@ -399,10 +288,10 @@ give_sink_pad (GstLibp2pWebrtcBin * self, GstLibp2pConnection * conn,
   gboolean dialing;
   gint n;
 
-  if (!parse_sink_name (GST_PAD_NAME (pad), &key, &n))
+  if (!bin_parse_sink_name (GST_PAD_NAME (pad), &key, &n))
     return GST_LIBP2P_SINK_BIND_DUPLICATE;
   g_mutex_lock (&self->lock);
-  dialing = dial_on_request_locked (self);
+  dialing = bin_dial_on_request_locked (self);
   if (dialing)
     dial = protocol_of_key_locked (self, key);
   g_mutex_unlock (&self->lock);
@@ -418,13 +307,13 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
 {
   GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
-  g_autoptr (GstLibp2pConnection) conn = get_connection (self);
+  g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
   g_autofree gchar *key = NULL;
   GstLibp2pSinkBind bind;
   GstPad *pad;
   gint n;
 
-  if (!parse_sink_name (name, &key, &n)) {
+  if (!bin_parse_sink_name (name, &key, &n)) {
     GST_WARNING_OBJECT (self, "request pads are named sink_<key>_<n>, "
         "e.g. sink_echo-1-0-0_0; '%s' is not", name ? name : "(null)");
     return NULL;
@@ -471,10 +360,10 @@ gst_libp2p_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
   gst_element_remove_pad (element, pad);
 }
 
-/* ---- settings ---- */
+/* ---- the webrtcbin ---- */
 
-static void
-set_webrtcbin (GstLibp2pWebrtcBin * self, GstElement * webrtc)
+void
+bin_set_webrtcbin (GstLibp2pWebrtcBin * self, GstElement * webrtc)
 {
   if (self->webrtcbin) {
     gst_bin_remove (GST_BIN (self), self->webrtcbin);
@@ -490,316 +379,6 @@ set_webrtcbin (GstLibp2pWebrtcBin * self, GstElement * webrtc)
   GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
 }
 
-static void
-set_webrtcbin_property (GstLibp2pWebrtcBin * self, GstElement * w)
-{
-  if (GST_STATE (self) != GST_STATE_NULL) {
-    g_warning ("libp2pwebrtcbin: the webrtcbin can only be set in NULL");
-    return;
-  }
-  if (w && GST_OBJECT_PARENT (w) != NULL) {
-    g_warning ("libp2pwebrtcbin: the webrtcbin must not have a parent");
-    return;
-  }
-  set_webrtcbin (self, w ? w : gst_element_factory_make ("webrtcbin",
-          "webrtcbin"));
-}
-
-static GstStructure *
-get_stats (GstLibp2pWebrtcBin * self)
-{
-  g_autoptr (GstLibp2pConnection) conn = get_connection (self);
-  GstStructure *s = NULL;
-
-  if (conn)
-    return gst_libp2p_connection_get_stats (conn);
-  g_mutex_lock (&self->lock);
-  if (self->last_stats)
-    s = gst_structure_copy (self->last_stats);
-  g_mutex_unlock (&self->lock);
-  if (s == NULL)
-    s = gst_structure_new ("application/x-libp2p-stats",
-        "substreams-opened", G_TYPE_UINT64, (guint64) 0,
-        "substreams-failed", G_TYPE_UINT64, (guint64) 0,
-        "substreams-active", G_TYPE_UINT, 0,
-        "bytes-in", G_TYPE_UINT64, (guint64) 0,
-        "bytes-out", G_TYPE_UINT64, (guint64) 0,
-        "frames-reassembled", G_TYPE_UINT64, (guint64) 0,
-        "pings-answered", G_TYPE_UINT64, (guint64) 0, NULL);
-  return s;
-}
-
-/* "/a/1, /b/2" -> { "/a/1", "/b/2" }; NULL or "" -> NULL. */
-static gchar **
-split_protocols (const gchar * s)
-{
-  g_auto (GStrv) parts = NULL;
-  GPtrArray *out;
-  guint i;
-
-  if (s == NULL || *s == 0)
-    return NULL;
-  parts = g_strsplit (s, ",", -1);
-  out = g_ptr_array_new ();
-  for (i = 0; parts[i]; i++) {
-    g_strstrip (parts[i]);
-    if (*parts[i])
-      g_ptr_array_add (out, g_strdup (parts[i]));
-  }
-  g_ptr_array_add (out, NULL);
-  return (gchar **) g_ptr_array_free (out, FALSE);
-}
-
-/* Validates a protocols list: each id valid, keys distinct. */
-static gchar *
-check_protocols (gchar ** protos)
-{
-  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash,
-      g_str_equal, g_free, NULL);
-  guint i;
-
-  for (i = 0; protos && protos[i]; i++) {
-    g_autoptr (GError) err = NULL;
-    gchar *key;
-
-    if (!lp2p_mss_protocol_validate (protos[i], -1, &err))
-      return g_strdup_printf ("protocols: %s", err->message);
-    key = gst_libp2p_protocol_key (protos[i]);
-    if (g_hash_table_contains (keys, key)) {
-      gchar *msg = g_strdup_printf ("protocols: '%s' has the pad key '%s' "
-          "of an earlier protocol: pad names would collide", protos[i], key);
-      g_free (key);
-      return msg;
-    }
-    g_hash_table_add (keys, key);
-  }
-  return NULL;
-}
-static void
-set_protocols (GstLibp2pWebrtcBin * self, const gchar * text)
-{
-  g_auto (GStrv) p = split_protocols (text);
-  g_autofree gchar *err = check_protocols (p);
-
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->config_error, g_free);
-  if (err) {
-    GST_ERROR_OBJECT (self, "%s", err);
-    self->config_error = g_steal_pointer (&err);
-  } else {
-    g_strfreev (self->protocols);
-    self->protocols = g_steal_pointer (&p);
-  }
-  g_mutex_unlock (&self->lock);
-}
-
-/* ---- GObject ---- */
-
-/* peer-address: parsed at once; a malformed one is reported now (a
- * warning naming the bad part) and again as an ERROR when the element
- * starts. */
-static void
-set_peer_address (GstLibp2pWebrtcBin * self, const gchar * text)
-{
-  Lp2pWebrtcDirectAddr addr;
-  g_autoptr (GError) err = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->connection) {
-    g_mutex_unlock (&self->lock);
-    g_warning ("libp2pwebrtcbin: peer-address can only be set in the NULL or "
-        "READY state");
-    return;
-  }
-  g_clear_pointer (&self->address_error, g_free);
-  g_free (self->peer_address);
-  self->peer_address = g_strdup (text);
-  self->direct = FALSE;
-  if (text && *text) {
-    if (lp2p_webrtc_direct_addr_parse (text, &addr, &err)) {
-      self->addr = addr;
-      self->direct = TRUE;
-    } else {
-      self->address_error = g_strdup_printf ("invalid peer-address '%s': %s",
-          text, err->message);
-    }
-  }
-  g_mutex_unlock (&self->lock);
-  if (err)
-    g_warning ("libp2pwebrtcbin: invalid peer-address '%s': %s", text,
-        err->message);
-}
-
-/* private-key: base64 of the libp2p PrivateKey protobuf (the form of
- * go-ipfs' "PrivKey" and js-libp2p's privateKeyToProtobuf), Ed25519. */
-static void
-set_private_key (GstLibp2pWebrtcBin * self, const gchar * text)
-{
-  guint8 pb[LP2P_MULTIBASE_MAX_INPUT];
-  gsize n = 0, len = text ? strlen (text) : 0;
-  g_autoptr (GError) err = NULL;
-  Lp2pIdentity *id = NULL;
-
-  while (len && text[len - 1] == '=')
-    len--;
-  if (len && lp2p_base64_decode (text, len, FALSE, pb, sizeof (pb), &n, &err))
-    id = lp2p_identity_new_from_private_key (pb, n, &err);
-  memset (pb, 0, sizeof (pb));
-  g_mutex_lock (&self->lock);
-  if (self->connection) {
-    g_mutex_unlock (&self->lock);
-    lp2p_identity_free (id);
-    g_warning ("libp2pwebrtcbin: private-key can only be set in the NULL or "
-        "READY state");
-    return;
-  }
-  g_clear_pointer (&self->key_error, g_free);
-  lp2p_identity_free (self->identity);
-  self->identity = id;
-  if (len && id == NULL)
-    self->key_error = g_strdup_printf ("invalid private-key: %s",
-        err ? err->message : "not base64");
-  g_mutex_unlock (&self->lock);
-  if (len && id == NULL)
-    g_warning ("libp2pwebrtcbin: invalid private-key: %s",
-        err ? err->message : "not base64");
-  g_object_notify (G_OBJECT (self), "peer-id");
-}
-/* Settings that only apply to the next connection: a warning when the
- * element runs (the running connection keeps its copy). */
-static void
-warn_if_running_locked (GstLibp2pWebrtcBin * self, GParamSpec * pspec)
-{
-  if (self->connection)
-    GST_WARNING_OBJECT (self, "%s applies from the next start: the "
-        "connection keeps the settings it started with", pspec->name);
-}
-
-static void
-gst_libp2p_webrtc_bin_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
-
-  switch (prop_id) {
-    case PROP_WEBRTCBIN:
-      set_webrtcbin_property (self, g_value_get_object (value));
-      return;
-    case PROP_PROTOCOLS:
-      set_protocols (self, g_value_get_string (value));
-      return;
-    case PROP_PEER_ADDRESS:
-      set_peer_address (self, g_value_get_string (value));
-      return;
-    case PROP_PRIVATE_KEY:
-      set_private_key (self, g_value_get_string (value));
-      return;
-    default:
-      break;
-  }
-  g_mutex_lock (&self->lock);
-  switch (prop_id) {
-    case PROP_CONNECT_TIMEOUT:
-      self->connect_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_PING_RESPONDER:
-      self->ping_responder = g_value_get_boolean (value);
-      break;
-    case PROP_NEGOTIATION_TIMEOUT:
-      self->negotiation_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_FIN_ACK_TIMEOUT:
-      self->fin_ack_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_MAX_FRAME_SIZE:
-      self->max_frame_size = g_value_get_uint (value);
-      break;
-    case PROP_LAZY:
-      self->lazy = g_value_get_boolean (value);
-      break;
-    case PROP_DIAL_ON_REQUEST:
-      self->dial_on_request = g_value_get_boolean (value);
-      self->dial_on_request_set = TRUE;
-      break;
-    case PROP_SEND_HIGH_WATER:
-      self->send_high_water = g_value_get_uint64 (value);
-      break;
-    case PROP_RECEIVE_QUEUE_SIZE:
-      self->receive_queue_size = g_value_get_uint (value);
-      break;
-    default:
-      g_mutex_unlock (&self->lock);
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-  }
-  if (prop_id != PROP_DIAL_ON_REQUEST)
-    warn_if_running_locked (self, pspec);
-  g_mutex_unlock (&self->lock);
-}
-
-static void
-gst_libp2p_webrtc_bin_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
-{
-  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
-
-  if (prop_id == PROP_STATS) {
-    g_value_take_boxed (value, get_stats (self));
-    return;
-  }
-  g_mutex_lock (&self->lock);
-  switch (prop_id) {
-    case PROP_WEBRTCBIN:
-      g_value_set_object (value, self->webrtcbin);
-      break;
-    case PROP_PROTOCOLS:
-      g_value_take_string (value, self->protocols ?
-          g_strjoinv (",", self->protocols) : NULL);
-      break;
-    case PROP_NEGOTIATION_TIMEOUT:
-      g_value_set_uint64 (value, self->negotiation_timeout);
-      break;
-    case PROP_FIN_ACK_TIMEOUT:
-      g_value_set_uint64 (value, self->fin_ack_timeout);
-      break;
-    case PROP_MAX_FRAME_SIZE:
-      g_value_set_uint (value, self->max_frame_size);
-      break;
-    case PROP_LAZY:
-      g_value_set_boolean (value, self->lazy);
-      break;
-    case PROP_DIAL_ON_REQUEST:
-      g_value_set_boolean (value, dial_on_request_locked (self));
-      break;
-    case PROP_SEND_HIGH_WATER:
-      g_value_set_uint64 (value, self->send_high_water);
-      break;
-    case PROP_RECEIVE_QUEUE_SIZE:
-      g_value_set_uint (value, self->receive_queue_size);
-      break;
-    case PROP_PEER_ADDRESS:
-      g_value_set_string (value, self->peer_address);
-      break;
-    case PROP_PEER_ID:
-      if (ensure_identity_locked (self))
-        g_value_take_string (value, lp2p_peer_id_to_string
-            (lp2p_identity_get_peer_id (self->identity)));
-      break;
-    case PROP_REMOTE_PEER_ID:
-      g_value_set_string (value, self->remote_peer_id);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      g_value_set_uint64 (value, self->connect_timeout);
-      break;
-    case PROP_PING_RESPONDER:
-      g_value_set_boolean (value, self->ping_responder);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  g_mutex_unlock (&self->lock);
-}
 
 /* ---- states ---- */
 
@@ -825,7 +404,7 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->peer_address = self->peer_address;
   s->addr = self->addr;
   /* private-key cannot change while a connection runs */
-  s->identity = ensure_identity_locked (self);
+  s->identity = bin_ensure_identity_locked (self);
 }
 
 /* Requested sink pads go to the new connection. */
@@ -916,7 +495,7 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
     return GST_STATE_CHANGE_FAILURE;
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
-    g_autoptr (GstLibp2pConnection) conn = get_connection (self);
+    g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
 
     if (conn)
       gst_libp2p_connection_begin_stop (conn);
@@ -976,174 +555,17 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_libp2p_webrtc_bin_debug, "libp2pwebrtcbin", 0,
       "libp2p substreams over webrtcbin data channels");
 
-  gobject_class->set_property = gst_libp2p_webrtc_bin_set_property;
-  gobject_class->get_property = gst_libp2p_webrtc_bin_get_property;
+  gobject_class->set_property = bin_set_property;
+  gobject_class->get_property = bin_get_property;
   gobject_class->dispose = gst_libp2p_webrtc_bin_dispose;
   gobject_class->finalize = gst_libp2p_webrtc_bin_finalize;
   element_class->change_state = gst_libp2p_webrtc_bin_change_state;
   element_class->request_new_pad = gst_libp2p_webrtc_bin_request_new_pad;
   element_class->release_pad = gst_libp2p_webrtc_bin_release_pad;
 
-  g_object_class_install_property (gobject_class, PROP_WEBRTCBIN,
-      g_param_spec_object ("webrtcbin", "webrtcbin",
-          "The webrtcbin carrying the connection: do the signalling "
-          "(offer/answer, ICE candidates) on it.  An internal one by default; "
-          "set an unparented webrtcbin of your own in the NULL state",
-          GST_TYPE_ELEMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_PROTOCOLS,
-      g_param_spec_string ("protocols", "Protocols",
-          "Comma-separated protocol ids this element accepts when the remote "
-          "opens a substream, and may dial from a requested sink pad (e.g. "
-          "\"/echo/1.0.0,/ipfs/ping/1.0.0\").  Each starts with '/', at most "
-          "140 bytes; their pad keys must differ", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_NEGOTIATION_TIMEOUT,
-      g_param_spec_uint64 ("negotiation-timeout", "Negotiation timeout",
-          "Nanoseconds a substream may take from its opening to an agreed "
-          "protocol; then it fails with a timeout", GST_MSECOND,
-          G_MAXUINT64, DEFAULT_NEGOTIATION_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_FIN_ACK_TIMEOUT,
-      g_param_spec_uint64 ("fin-ack-timeout", "FIN_ACK timeout",
-          "Nanoseconds to wait for the remote's FIN_ACK after our FIN; then "
-          "the substream is reset", GST_MSECOND, G_MAXUINT64,
-          DEFAULT_FIN_ACK_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_MAX_FRAME_SIZE,
-      g_param_spec_uint ("max-frame-size", "Max frame size",
-          "Largest frame sent, in bytes on the wire (the spec's limit is "
-          "16384)", MIN_MAX_FRAME_SIZE, LP2P_FRAME_SPEC_MAX_SIZE,
-          DEFAULT_MAX_FRAME_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_LAZY,
-      g_param_spec_boolean ("lazy", "Lazy dialing",
-          "With a single proposal, send data right after the proposal "
-          "without waiting for the confirmation (the data is lost if the "
-          "remote refuses)", DEFAULT_LAZY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_DIAL_ON_REQUEST,
-      g_param_spec_boolean ("dial-on-request", "Dial on request",
-          "Requesting sink_<key>_<n> for a substream that does not exist "
-          "opens it, with the protocol of 'protocols' whose key is <key>; "
-          "otherwise the pad waits for the remote to open it",
-          DEFAULT_DIAL_ON_REQUEST, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_SEND_HIGH_WATER,
-      g_param_spec_uint64 ("send-high-water", "Send high water",
-          "A sink pad waits while its data channel buffers more than this "
-          "many bytes, until it drains to half", 16384, G_MAXUINT64,
-          DEFAULT_SEND_HIGH_WATER, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_RECEIVE_QUEUE_SIZE,
-      g_param_spec_uint ("receive-queue-size", "Receive queue size",
-          "Bytes received and not yet pushed out of one src pad; past it the "
-          "substream is reset (a slow consumer never blocks the others)",
-          65536, G_MAXUINT, DEFAULT_RECEIVE_QUEUE_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS,
-      g_param_spec_string ("peer-address", "Peer address",
-          "WebRTC-direct: the multiaddr of a libp2p node to dial, "
-          "/ip4|ip6/<address>/udp/<port>/webrtc-direct/certhash/<hash>"
-          "[/p2p/<peer id>].  The element then needs no signalling: it makes "
-          "the SDP from the address, authenticates the node with Noise on "
-          "channel 0 (its certificate must match the certhash, its identity "
-          "the /p2p/ peer id) and opens substreams once that is done.  "
-          "/dns/, /dns4/ and /dns6/ names are resolved first", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY,
-      g_param_spec_string ("private-key", "Private key",
-          "Our libp2p identity for WebRTC-direct: base64 of an Ed25519 "
-          "PrivateKey protobuf (as in an IPFS config's PrivKey; "
-          "docs/webrtc-direct.md shows how to make one with openssl).  A new "
-          "random identity when unset.  Write-only: it is a secret", NULL,
-          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_PEER_ID,
-      g_param_spec_string ("peer-id", "Peer id",
-          "Our libp2p peer id (from private-key), base58btc", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_REMOTE_PEER_ID,
-      g_param_spec_string ("remote-peer-id", "Remote peer id",
-          "The peer id the WebRTC-direct node proved with Noise; NULL until "
-          "the connection is authenticated (the libp2p-connected element "
-          "message says when)", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_CONNECT_TIMEOUT,
-      g_param_spec_uint64 ("connect-timeout", "Connect timeout",
-          "Nanoseconds a WebRTC-direct dial may take (ICE, DTLS, SCTP and "
-          "the Noise handshake); then the element posts an ERROR",
-          GST_MSECOND, G_MAXUINT64, DEFAULT_CONNECT_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_PING_RESPONDER,
-      g_param_spec_boolean ("ping-responder", "Ping responder",
-          "Answer the remote's /ipfs/ping/1.0.0 substreams inside the "
-          "element (echo each payload, no pads) when 'protocols' does not "
-          "list /ipfs/ping/1.0.0.  libp2p nodes ping their peers (js-libp2p "
-          "every 10 s, and it drops a connection whose ping goes "
-          "unanswered)", DEFAULT_PING_RESPONDER,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Statistics",
-          "application/x-libp2p-stats: substreams-opened, substreams-failed "
-          "(guint64), substreams-active (guint), bytes-in, bytes-out "
-          "(guint64, payload bytes), frames-reassembled (guint64: frames "
-          "that arrived split across data-channel messages, as js-libp2p "
-          "and go-libp2p send them)", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-
-  /**
-   * GstLibp2pWebrtcBin::open-substream:
-   * @protocol: the protocol id to propose
-   * @fallbacks: (nullable): protocols to propose, in order, if refused
-   *
-   * Opens an outbound substream.  Returns its id; the outcome comes as
-   * substream-opened or substream-failed with that id (at once if the
-   * connection is not established).
-   */
-  signals[SIGNAL_OPEN_SUBSTREAM] = g_signal_new_class_handler
-      ("open-substream", G_TYPE_FROM_CLASS (klass),
-      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_libp2p_webrtc_bin_open_substream), NULL, NULL, NULL,
-      G_TYPE_UINT, 2, G_TYPE_STRING, G_TYPE_STRV);
-
-  /**
-   * GstLibp2pWebrtcBin::accept-protocol:
-   * @protocol: a protocol the remote proposes that 'protocols' lacks
-   *
-   * Return TRUE to accept it.  Emitted from webrtcbin's thread: decide
-   * quickly.
-   */
-  signals[SIGNAL_ACCEPT_PROTOCOL] = g_signal_new ("accept-protocol",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-      g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1,
-      G_TYPE_STRING);
-
-  /**
-   * GstLibp2pWebrtcBin::substream-opened:
-   * @id: the substream id
-   * @protocol: the negotiated protocol
-   * @src_pad: its src pad, already added
-   */
-  signals[SIGNAL_SUBSTREAM_OPENED] = g_signal_new ("substream-opened",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, GST_TYPE_PAD);
-
-  /**
-   * GstLibp2pWebrtcBin::substream-failed:
-   * @id: the substream id
-   * @protocol: (nullable): the (main) protocol proposed, or NULL for an
-   *   inbound substream
-   * @error: why, in the GST_LIBP2P_ERROR domain
-   */
-  signals[SIGNAL_SUBSTREAM_FAILED] = g_signal_new ("substream-failed",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
-
-  /**
-   * GstLibp2pWebrtcBin::substream-closed:
-   * @id: the substream id
-   * @protocol: its protocol
-   * @error: (nullable): NULL after a clean close (FIN both ways), else why
-   */
-  signals[SIGNAL_SUBSTREAM_CLOSED] = g_signal_new ("substream-closed",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
-
+  bin_install_properties (gobject_class);
+  bin_install_signals (gobject_class,
+      G_CALLBACK (gst_libp2p_webrtc_bin_open_substream));
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &gst_libp2p_src_template, GST_TYPE_LIBP2P_PAD);
   gst_element_class_add_static_pad_template_with_gtype (element_class,
@@ -1182,5 +604,5 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
 
   webrtc = gst_element_factory_make ("webrtcbin", "webrtcbin");
   if (webrtc)
-    set_webrtcbin (self, webrtc);
+    bin_set_webrtcbin (self, webrtc);
 }

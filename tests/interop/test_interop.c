@@ -111,8 +111,11 @@ js_offer_created (GstPromise * p, gpointer user_data)
 
 /* Element a (protocols @protos) and the JS peer (listening on @js_protos,
  * a JSON array), connected. */
+/* @setup (nullable) sets properties of our element before it starts: the
+ * connection takes its settings then. */
 static Js *
-js_new (const gchar * protos, const gchar * js_protos)
+js_new_full (const gchar * protos, const gchar * js_protos,
+    void (*setup) (GstElement * el))
 {
   Js *js = g_new0 (Js, 1);
   Harness *h = harness_alloc ();
@@ -121,6 +124,8 @@ js_new (const gchar * protos, const gchar * js_protos)
   gint64 end;
 
   h->a = make_libp2p (h, "a", protos);
+  if (setup)
+    setup (h->a);
   g_object_get (h->a, "webrtcbin", &h->wa, NULL);
   h->wb = gst_object_ref (h->wa);       /* (harness_free unrefs both) */
   gst_bin_add (GST_BIN (h->pipe), h->a);
@@ -154,6 +159,12 @@ js_new (const gchar * protos, const gchar * js_protos)
   g_mutex_unlock (&h->lock);
   g_assert_true (h->connected & 1);
   return js;
+}
+
+static Js *
+js_new (const gchar * protos, const gchar * js_protos)
+{
+  return js_new_full (protos, js_protos, NULL);
 }
 
 static void
@@ -476,12 +487,17 @@ pad_added_stuck (GstElement * el, GstPad * pad, gpointer user_data)
  * receive queue overflows, we reset that substream (RESET_STREAM, close)
  * and js's stream fails while it writes or reads. */
 static void
+small_receive_queue (GstElement * el)
+{
+  g_object_set (el, "receive-queue-size", 65536, NULL);
+}
+
+static void
 test_reset_from_us (void)
 {
-  Js *js = js_new (ECHO_P, "[\"/echo/1.0.0\"]");
+  Js *js = js_new_full (ECHO_P, "[\"/echo/1.0.0\"]", small_receive_queue);
   Event *e;
 
-  g_object_set (js->h->a, "receive-queue-size", 65536, NULL);
   g_signal_connect (js->h->a, "pad-added", G_CALLBACK (pad_added_stuck),
       NULL);
   js_send (js, "{\"op\":\"dial\",\"tag\":\"z\",\"protocols\":"

@@ -1,0 +1,528 @@
+/* gst-libp2p: libp2pwebrtcbin's properties and signals
+ *
+ * Installation (what gst-inspect-1.0 shows), set/get, and the parsing of
+ * the settings that need it (protocols, peer-address, private-key, sink
+ * pad names).  Settings are read by the connection only as the copy it
+ * takes when it starts (gstlibp2pwebrtcbin.c make_settings_locked()).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstlibp2pwebrtcbin-priv.h"
+#include "gstlibp2ppad.h"
+
+#include "mss.h"
+#include "multibase.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY_EXTERN (gst_libp2p_webrtc_bin_debug);
+#define GST_CAT_DEFAULT gst_libp2p_webrtc_bin_debug
+
+static void
+set_webrtcbin_property (GstLibp2pWebrtcBin * self, GstElement * w)
+{
+  if (GST_STATE (self) != GST_STATE_NULL) {
+    g_warning ("libp2pwebrtcbin: the webrtcbin can only be set in NULL");
+    return;
+  }
+  if (w && GST_OBJECT_PARENT (w) != NULL) {
+    g_warning ("libp2pwebrtcbin: the webrtcbin must not have a parent");
+    return;
+  }
+  bin_set_webrtcbin (self, w ? w : gst_element_factory_make ("webrtcbin",
+          "webrtcbin"));
+}
+
+static GstStructure *
+get_stats (GstLibp2pWebrtcBin * self)
+{
+  g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
+  GstStructure *s = NULL;
+
+  if (conn)
+    return gst_libp2p_connection_get_stats (conn);
+  g_mutex_lock (&self->lock);
+  if (self->last_stats)
+    s = gst_structure_copy (self->last_stats);
+  g_mutex_unlock (&self->lock);
+  if (s == NULL)
+    s = gst_structure_new ("application/x-libp2p-stats",
+        "substreams-opened", G_TYPE_UINT64, (guint64) 0,
+        "substreams-failed", G_TYPE_UINT64, (guint64) 0,
+        "substreams-active", G_TYPE_UINT, 0,
+        "bytes-in", G_TYPE_UINT64, (guint64) 0,
+        "bytes-out", G_TYPE_UINT64, (guint64) 0,
+        "frames-reassembled", G_TYPE_UINT64, (guint64) 0,
+        "pings-answered", G_TYPE_UINT64, (guint64) 0, NULL);
+  return s;
+}
+
+/* "/a/1, /b/2" -> { "/a/1", "/b/2" }; NULL or "" -> NULL. */
+static gchar **
+split_protocols (const gchar * s)
+{
+  g_auto (GStrv) parts = NULL;
+  GPtrArray *out;
+  guint i;
+
+  if (s == NULL || *s == 0)
+    return NULL;
+  parts = g_strsplit (s, ",", -1);
+  out = g_ptr_array_new ();
+  for (i = 0; parts[i]; i++) {
+    g_strstrip (parts[i]);
+    if (*parts[i])
+      g_ptr_array_add (out, g_strdup (parts[i]));
+  }
+  g_ptr_array_add (out, NULL);
+  return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
+/* Validates a protocols list: each id valid, keys distinct. */
+static gchar *
+check_protocols (gchar ** protos)
+{
+  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+  guint i;
+
+  for (i = 0; protos && protos[i]; i++) {
+    g_autoptr (GError) err = NULL;
+    gchar *key;
+
+    if (!lp2p_mss_protocol_validate (protos[i], -1, &err))
+      return g_strdup_printf ("protocols: %s", err->message);
+    key = gst_libp2p_protocol_key (protos[i]);
+    if (g_hash_table_contains (keys, key)) {
+      gchar *msg = g_strdup_printf ("protocols: '%s' has the pad key '%s' "
+          "of an earlier protocol: pad names would collide", protos[i], key);
+      g_free (key);
+      return msg;
+    }
+    g_hash_table_add (keys, key);
+  }
+  return NULL;
+}
+static void
+set_protocols (GstLibp2pWebrtcBin * self, const gchar * text)
+{
+  g_auto (GStrv) p = split_protocols (text);
+  g_autofree gchar *err = check_protocols (p);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->config_error, g_free);
+  if (err) {
+    GST_ERROR_OBJECT (self, "%s", err);
+    self->config_error = g_steal_pointer (&err);
+  } else {
+    g_strfreev (self->protocols);
+    self->protocols = g_steal_pointer (&p);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---- GObject ---- */
+
+/* peer-address: parsed at once; a malformed one is reported now (a
+ * warning naming the bad part) and again as an ERROR when the element
+ * starts. */
+static void
+set_peer_address (GstLibp2pWebrtcBin * self, const gchar * text)
+{
+  Lp2pWebrtcDirectAddr addr;
+  g_autoptr (GError) err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->connection) {
+    g_mutex_unlock (&self->lock);
+    g_warning ("libp2pwebrtcbin: peer-address can only be set in the NULL or "
+        "READY state");
+    return;
+  }
+  g_clear_pointer (&self->address_error, g_free);
+  g_free (self->peer_address);
+  self->peer_address = g_strdup (text);
+  self->direct = FALSE;
+  if (text && *text) {
+    if (lp2p_webrtc_direct_addr_parse (text, &addr, &err)) {
+      self->addr = addr;
+      self->direct = TRUE;
+    } else {
+      self->address_error = g_strdup_printf ("invalid peer-address '%s': %s",
+          text, err->message);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  if (err)
+    g_warning ("libp2pwebrtcbin: invalid peer-address '%s': %s", text,
+        err->message);
+}
+
+/* private-key: base64 of the libp2p PrivateKey protobuf (the form of
+ * go-ipfs' "PrivKey" and js-libp2p's privateKeyToProtobuf), Ed25519. */
+static void
+set_private_key (GstLibp2pWebrtcBin * self, const gchar * text)
+{
+  guint8 pb[LP2P_MULTIBASE_MAX_INPUT];
+  gsize n = 0, len = text ? strlen (text) : 0;
+  g_autoptr (GError) err = NULL;
+  Lp2pIdentity *id = NULL;
+
+  while (len && text[len - 1] == '=')
+    len--;
+  if (len && lp2p_base64_decode (text, len, FALSE, pb, sizeof (pb), &n, &err))
+    id = lp2p_identity_new_from_private_key (pb, n, &err);
+  memset (pb, 0, sizeof (pb));
+  g_mutex_lock (&self->lock);
+  if (self->connection) {
+    g_mutex_unlock (&self->lock);
+    lp2p_identity_free (id);
+    g_warning ("libp2pwebrtcbin: private-key can only be set in the NULL or "
+        "READY state");
+    return;
+  }
+  g_clear_pointer (&self->key_error, g_free);
+  lp2p_identity_free (self->identity);
+  self->identity = id;
+  if (len && id == NULL)
+    self->key_error = g_strdup_printf ("invalid private-key: %s",
+        err ? err->message : "not base64");
+  g_mutex_unlock (&self->lock);
+  if (len && id == NULL)
+    g_warning ("libp2pwebrtcbin: invalid private-key: %s",
+        err ? err->message : "not base64");
+  g_object_notify (G_OBJECT (self), "peer-id");
+}
+/* Settings that only apply to the next connection: a warning when the
+ * element runs (the running connection keeps its copy). */
+static void
+warn_if_running_locked (GstLibp2pWebrtcBin * self, GParamSpec * pspec)
+{
+  if (self->connection)
+    GST_WARNING_OBJECT (self, "%s applies from the next start: the "
+        "connection keeps the settings it started with", pspec->name);
+}
+
+void
+bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  switch (prop_id) {
+    case PROP_WEBRTCBIN:
+      set_webrtcbin_property (self, g_value_get_object (value));
+      return;
+    case PROP_PROTOCOLS:
+      set_protocols (self, g_value_get_string (value));
+      return;
+    case PROP_PEER_ADDRESS:
+      set_peer_address (self, g_value_get_string (value));
+      return;
+    case PROP_PRIVATE_KEY:
+      set_private_key (self, g_value_get_string (value));
+      return;
+    default:
+      break;
+  }
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_PING_RESPONDER:
+      self->ping_responder = g_value_get_boolean (value);
+      break;
+    case PROP_NEGOTIATION_TIMEOUT:
+      self->negotiation_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_FIN_ACK_TIMEOUT:
+      self->fin_ack_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      self->max_frame_size = g_value_get_uint (value);
+      break;
+    case PROP_LAZY:
+      self->lazy = g_value_get_boolean (value);
+      break;
+    case PROP_DIAL_ON_REQUEST:
+      self->dial_on_request = g_value_get_boolean (value);
+      self->dial_on_request_set = TRUE;
+      break;
+    case PROP_SEND_HIGH_WATER:
+      self->send_high_water = g_value_get_uint64 (value);
+      break;
+    case PROP_RECEIVE_QUEUE_SIZE:
+      self->receive_queue_size = g_value_get_uint (value);
+      break;
+    default:
+      g_mutex_unlock (&self->lock);
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+  }
+  if (prop_id != PROP_DIAL_ON_REQUEST)
+    warn_if_running_locked (self, pspec);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, get_stats (self));
+    return;
+  }
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_WEBRTCBIN:
+      g_value_set_object (value, self->webrtcbin);
+      break;
+    case PROP_PROTOCOLS:
+      g_value_take_string (value, self->protocols ?
+          g_strjoinv (",", self->protocols) : NULL);
+      break;
+    case PROP_NEGOTIATION_TIMEOUT:
+      g_value_set_uint64 (value, self->negotiation_timeout);
+      break;
+    case PROP_FIN_ACK_TIMEOUT:
+      g_value_set_uint64 (value, self->fin_ack_timeout);
+      break;
+    case PROP_MAX_FRAME_SIZE:
+      g_value_set_uint (value, self->max_frame_size);
+      break;
+    case PROP_LAZY:
+      g_value_set_boolean (value, self->lazy);
+      break;
+    case PROP_DIAL_ON_REQUEST:
+      g_value_set_boolean (value, bin_dial_on_request_locked (self));
+      break;
+    case PROP_SEND_HIGH_WATER:
+      g_value_set_uint64 (value, self->send_high_water);
+      break;
+    case PROP_RECEIVE_QUEUE_SIZE:
+      g_value_set_uint (value, self->receive_queue_size);
+      break;
+    case PROP_PEER_ADDRESS:
+      g_value_set_string (value, self->peer_address);
+      break;
+    case PROP_PEER_ID:
+      if (bin_ensure_identity_locked (self))
+        g_value_take_string (value, lp2p_peer_id_to_string
+            (lp2p_identity_get_peer_id (self->identity)));
+      break;
+    case PROP_REMOTE_PEER_ID:
+      g_value_set_string (value, self->remote_peer_id);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint64 (value, self->connect_timeout);
+      break;
+    case PROP_PING_RESPONDER:
+      g_value_set_boolean (value, self->ping_responder);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Parses "sink_<key>_<n>". */
+gboolean
+bin_parse_sink_name (const gchar * name, gchar ** key, gint * n)
+{
+  const gchar *us;
+  gchar *end;
+  guint64 v;
+
+  if (name == NULL || !g_str_has_prefix (name, "sink_"))
+    return FALSE;
+  us = strrchr (name, '_');
+  if (us == NULL || us < name + 5 || us[1] == 0)
+    return FALSE;
+  v = g_ascii_strtoull (us + 1, &end, 10);
+  if (*end != 0 || v > G_MAXINT16)
+    return FALSE;
+  *key = g_strndup (name + 5, us - (name + 5));
+  if (!gst_libp2p_key_is_valid (*key)) {
+    g_clear_pointer (key, g_free);
+    return FALSE;
+  }
+  *n = (gint) v;
+  return TRUE;
+}
+
+
+void
+bin_install_properties (GObjectClass * gobject_class)
+{
+  g_object_class_install_property (gobject_class, PROP_WEBRTCBIN,
+      g_param_spec_object ("webrtcbin", "webrtcbin",
+          "The webrtcbin carrying the connection: do the signalling "
+          "(offer/answer, ICE candidates) on it.  An internal one by default; "
+          "set an unparented webrtcbin of your own in the NULL state",
+          GST_TYPE_ELEMENT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PROTOCOLS,
+      g_param_spec_string ("protocols", "Protocols",
+          "Comma-separated protocol ids this element accepts when the remote "
+          "opens a substream, and may dial from a requested sink pad (e.g. "
+          "\"/echo/1.0.0,/ipfs/ping/1.0.0\").  Each starts with '/', at most "
+          "140 bytes; their pad keys must differ", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_NEGOTIATION_TIMEOUT,
+      g_param_spec_uint64 ("negotiation-timeout", "Negotiation timeout",
+          "Nanoseconds a substream may take from its opening to an agreed "
+          "protocol; then it fails with a timeout", GST_MSECOND,
+          G_MAXUINT64, DEFAULT_NEGOTIATION_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FIN_ACK_TIMEOUT,
+      g_param_spec_uint64 ("fin-ack-timeout", "FIN_ACK timeout",
+          "Nanoseconds to wait for the remote's FIN_ACK after our FIN; then "
+          "the substream is reset", GST_MSECOND, G_MAXUINT64,
+          DEFAULT_FIN_ACK_TIMEOUT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MAX_FRAME_SIZE,
+      g_param_spec_uint ("max-frame-size", "Max frame size",
+          "Largest frame sent, in bytes on the wire (the spec's limit is "
+          "16384)", MIN_MAX_FRAME_SIZE, LP2P_FRAME_SPEC_MAX_SIZE,
+          DEFAULT_MAX_FRAME_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_LAZY,
+      g_param_spec_boolean ("lazy", "Lazy dialing",
+          "With a single proposal, send data right after the proposal "
+          "without waiting for the confirmation (the data is lost if the "
+          "remote refuses)", DEFAULT_LAZY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_DIAL_ON_REQUEST,
+      g_param_spec_boolean ("dial-on-request", "Dial on request",
+          "Requesting sink_<key>_<n> for a substream that does not exist "
+          "opens it, with the protocol of 'protocols' whose key is <key>; "
+          "otherwise the pad waits for the remote to open it",
+          DEFAULT_DIAL_ON_REQUEST, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SEND_HIGH_WATER,
+      g_param_spec_uint64 ("send-high-water", "Send high water",
+          "A sink pad waits while its data channel buffers more than this "
+          "many bytes, until it drains to half", 16384, G_MAXUINT64,
+          DEFAULT_SEND_HIGH_WATER, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_QUEUE_SIZE,
+      g_param_spec_uint ("receive-queue-size", "Receive queue size",
+          "Bytes received and not yet pushed out of one src pad; past it the "
+          "substream is reset (a slow consumer never blocks the others)",
+          65536, G_MAXUINT, DEFAULT_RECEIVE_QUEUE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS,
+      g_param_spec_string ("peer-address", "Peer address",
+          "WebRTC-direct: the multiaddr of a libp2p node to dial, "
+          "/ip4|ip6/<address>/udp/<port>/webrtc-direct/certhash/<hash>"
+          "[/p2p/<peer id>].  The element then needs no signalling: it makes "
+          "the SDP from the address, authenticates the node with Noise on "
+          "channel 0 (its certificate must match the certhash, its identity "
+          "the /p2p/ peer id) and opens substreams once that is done.  "
+          "/dns/, /dns4/ and /dns6/ names are resolved first", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY,
+      g_param_spec_string ("private-key", "Private key",
+          "Our libp2p identity for WebRTC-direct: base64 of an Ed25519 "
+          "PrivateKey protobuf (as in an IPFS config's PrivKey; "
+          "docs/webrtc-direct.md shows how to make one with openssl).  A new "
+          "random identity when unset.  Write-only: it is a secret", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PEER_ID,
+      g_param_spec_string ("peer-id", "Peer id",
+          "Our libp2p peer id (from private-key), base58btc", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_PEER_ID,
+      g_param_spec_string ("remote-peer-id", "Remote peer id",
+          "The peer id the WebRTC-direct node proved with Noise; NULL until "
+          "the connection is authenticated (the libp2p-connected element "
+          "message says when)", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_CONNECT_TIMEOUT,
+      g_param_spec_uint64 ("connect-timeout", "Connect timeout",
+          "Nanoseconds a WebRTC-direct dial may take (ICE, DTLS, SCTP and "
+          "the Noise handshake); then the element posts an ERROR",
+          GST_MSECOND, G_MAXUINT64, DEFAULT_CONNECT_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PING_RESPONDER,
+      g_param_spec_boolean ("ping-responder", "Ping responder",
+          "Answer the remote's /ipfs/ping/1.0.0 substreams inside the "
+          "element (echo each payload, no pads) when 'protocols' does not "
+          "list /ipfs/ping/1.0.0.  libp2p nodes ping their peers (js-libp2p "
+          "every 10 s, and it drops a connection whose ping goes "
+          "unanswered)", DEFAULT_PING_RESPONDER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "application/x-libp2p-stats: substreams-opened, substreams-failed "
+          "(guint64), substreams-active (guint), bytes-in, bytes-out "
+          "(guint64, payload bytes), frames-reassembled (guint64: frames "
+          "that arrived split across data-channel messages, as js-libp2p "
+          "and go-libp2p send them)", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+void
+bin_install_signals (GObjectClass * klass, GCallback open_substream)
+{
+  guint *signals = gst_libp2p_webrtc_bin_signals;
+
+  /**
+   * GstLibp2pWebrtcBin::open-substream:
+   * @protocol: the protocol id to propose
+   * @fallbacks: (nullable): protocols to propose, in order, if refused
+   *
+   * Opens an outbound substream.  Returns its id; the outcome comes as
+   * substream-opened or substream-failed with that id (at once if the
+   * connection is not established).
+   */
+  signals[SIGNAL_OPEN_SUBSTREAM] = g_signal_new_class_handler
+      ("open-substream", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      open_substream, NULL, NULL, NULL,
+      G_TYPE_UINT, 2, G_TYPE_STRING, G_TYPE_STRV);
+
+  /**
+   * GstLibp2pWebrtcBin::accept-protocol:
+   * @protocol: a protocol the remote proposes that 'protocols' lacks
+   *
+   * Return TRUE to accept it.  Emitted from webrtcbin's thread: decide
+   * quickly.
+   */
+  signals[SIGNAL_ACCEPT_PROTOCOL] = g_signal_new ("accept-protocol",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1,
+      G_TYPE_STRING);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-opened:
+   * @id: the substream id
+   * @protocol: the negotiated protocol
+   * @src_pad: its src pad, already added
+   */
+  signals[SIGNAL_SUBSTREAM_OPENED] = g_signal_new ("substream-opened",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, GST_TYPE_PAD);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-failed:
+   * @id: the substream id
+   * @protocol: (nullable): the (main) protocol proposed, or NULL for an
+   *   inbound substream
+   * @error: why, in the GST_LIBP2P_ERROR domain
+   */
+  signals[SIGNAL_SUBSTREAM_FAILED] = g_signal_new ("substream-failed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /**
+   * GstLibp2pWebrtcBin::substream-closed:
+   * @id: the substream id
+   * @protocol: its protocol
+   * @error: (nullable): NULL after a clean close (FIN both ways), else why
+   */
+  signals[SIGNAL_SUBSTREAM_CLOSED] = g_signal_new ("substream-closed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+}
