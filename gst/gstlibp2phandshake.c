@@ -130,19 +130,21 @@ connect_timer_cb (GstClock * clock, GstClockTime time, GstClockID id,
   rtc = gst_libp2p_rtc_ref (conn->rtc);
   g_mutex_unlock (&conn->lock);
 
+  /* webrtcbin 1.22 leaves ice-connection-state at "new" on a connection
+   * without media transceivers: ask the PeerConnection first */
   if (conn->settings.role == GST_LIBP2P_CONNECTION_DIAL && addr->family == 0)
     stage = g_strdup_printf ("'%s' was not resolved", addr->name);
-  else if (!gst_libp2p_rtc_ice_connected (rtc))
-    stage = conn->settings.role == GST_LIBP2P_CONNECTION_DIAL ?
-        g_strdup_printf ("no ICE connectivity to %s port %u (is a "
-        "WebRTC-direct node listening there?)", addr->host, addr->port) :
-        g_strdup ("no ICE connectivity");
-  else if (gst_libp2p_rtc_get_state (rtc) != GST_LIBP2P_RTC_STATE_CONNECTED)
-    stage = g_strdup ("ICE connected but DTLS did not");
-  else
+  else if (gst_libp2p_rtc_get_state (rtc) == GST_LIBP2P_RTC_STATE_CONNECTED)
     stage = g_strdup_printf ("the Noise handshake did not finish (%u "
         "message%s from the %s)", rx, rx == 1 ? "" : "s",
         hs_is_initiator (&conn->settings) ? "client" : "node");
+  else if (gst_libp2p_rtc_ice_connected (rtc))
+    stage = g_strdup ("ICE connected but DTLS did not");
+  else if (conn->settings.role == GST_LIBP2P_CONNECTION_DIAL)
+    stage = g_strdup_printf ("no ICE connectivity to %s port %u (is a "
+        "WebRTC-direct node listening there?)", addr->host, addr->port);
+  else
+    stage = g_strdup ("no ICE connectivity");
   conn_end (conn, FALSE, "was not established", "could not connect to %s "
       "within %" GST_TIME_FORMAT ": %s", hs_remote_name (conn),
       GST_TIME_ARGS (conn->settings.connect_timeout), stage);

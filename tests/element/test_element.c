@@ -6,28 +6,9 @@
  * the case ids (D9, L10, H8, ...) are cited where a test covers one. */
 #include "harness.h"
 
-#define HDR "13 2f 6d 75 6c 74 69 73 74 72 65 61 6d 2f 31 2e 30 2e 30 0a "
-#define ECHO_M "0c 2f 65 63 68 6f 2f 31 2e 30 2e 30 0a "
-#define NOPE_M "0c 2f 6e 6f 70 65 2f 31 2e 30 2e 30 0a "
-#define NA_M "03 6e 61 0a "
-
 static const gchar *echo_only = ECHO_P;
 
 /* ---- helpers: sinks, sources, echo ---- */
-
-static GstBuffer *
-pattern (gsize size, guint seed)
-{
-  GstBuffer *b = gst_buffer_new_allocate (NULL, size, NULL);
-  GstMapInfo map;
-  gsize i;
-
-  gst_buffer_map (b, &map, GST_MAP_WRITE);
-  for (i = 0; i < size; i++)
-    map.data[i] = (guint8) ((i * 131 + seed * 7) ^ (i >> 9));
-  gst_buffer_unmap (b, &map);
-  return b;
-}
 
 static gboolean
 pad_gone (GstElement * el, const gchar * name)
@@ -390,66 +371,6 @@ test_peer_address_errors (void)
 }
 
 /* ---- against a raw webrtcbin peer ---- */
-
-/* The raw peer answers the first message of each channel with h->user
- * (hex), or stays silent if it is NULL. */
-static void
-raw_reply_first (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
-{
-  gboolean first;
-
-  g_mutex_lock (&h->lock);
-  first = !g_object_get_data (G_OBJECT (ch), "answered");
-  g_object_set_data (G_OBJECT (ch), "answered", GINT_TO_POINTER (1));
-  g_mutex_unlock (&h->lock);
-  if (first && h->user)
-    raw_send_hex (ch, h->user);
-}
-
-static Harness *
-raw_harness (const gchar * reply_hex)
-{
-  Harness *h = harness_new (echo_only, NULL, TRUE);
-
-  h->user = (gpointer) reply_hex;
-  h->raw_on_message = raw_reply_first;
-  harness_start (h);
-  return h;
-}
-
-/* Opens /echo (plus @fallback) from a and returns the failure code, or
- * -1 if it opened. */
-static gint
-dial_raw (Harness * h, const gchar * fallback)
-{
-  const gchar *fb[] = { fallback, NULL };
-  guint attempt;
-  Event *e = NULL;
-
-  for (attempt = 0; attempt < 3; attempt++) {
-    guint id = 0, seen;
-
-    g_mutex_lock (&h->lock);
-    seen = h->raw_channels->len;
-    g_mutex_unlock (&h->lock);
-    g_signal_emit_by_name (h->a, "open-substream", fallback ? "/nope/1.0.0" :
-        ECHO_P, fallback ? fb : NULL, &id);
-    e = wait_outcome (h, 'a', id);
-    g_assert_nonnull (e);
-    /* webrtcbin lost the DCEP OPEN under load (docs/element.md): the raw
-     * peer never saw the channel.  Not what this test is about: again. */
-    g_mutex_lock (&h->lock);
-    if (e->kind == 'f' && e->code == GST_LIBP2P_ERROR_TIMEOUT &&
-        h->raw_channels->len == seen) {
-      g_mutex_unlock (&h->lock);
-      g_test_message ("the raw peer never saw the channel: opening again");
-      continue;
-    }
-    g_mutex_unlock (&h->lock);
-    break;
-  }
-  return e->kind == 'o' ? -1 : e->code;
-}
 
 /* D1 on the wire: our first frame is exactly header + proposal, as one
  * data-channel message; a confirmation opens the substream. */

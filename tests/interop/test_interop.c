@@ -11,8 +11,6 @@
 #include "jsonproc.h"
 
 #define NOPE_P "/nope/1.0.0"
-#define HDR "13 2f 6d 75 6c 74 69 73 74 72 65 61 6d 2f 31 2e 30 2e 30 0a "
-#define ECHO_M "0c 2f 65 63 68 6f 2f 31 2e 30 2e 30 0a "
 #define MIB (1024 * 1024)
 
 typedef struct
