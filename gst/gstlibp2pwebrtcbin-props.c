@@ -399,7 +399,9 @@ bin_install_properties (GObjectClass * gobject_class)
       g_param_spec_boolean ("dial-on-request", "Dial on request",
           "Requesting sink_<key>_<n> for a substream that does not exist "
           "opens it, with the protocol of 'protocols' whose key is <key>; "
-          "otherwise the pad waits for the remote to open it",
+          "otherwise the pad waits for the remote to open it.  Default: "
+          "FALSE, but TRUE when peer-address is set (the element dials that "
+          "node) unless set to FALSE explicitly",
           DEFAULT_DIAL_ON_REQUEST, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SEND_HIGH_WATER,
       g_param_spec_uint64 ("send-high-water", "Send high water",

@@ -39,7 +39,7 @@
  * ## Example (gst-launch-1.0, WebRTC-direct)
  * |[
  * gst-launch-1.0 filesrc location=in ! p.sink_echo-1-0-0_0 \
- *   libp2pwebrtcbin name=p protocols=/echo/1.0.0 dial-on-request=true \
+ *   libp2pwebrtcbin name=p protocols=/echo/1.0.0 \
  *     peer-address=/ip4/127.0.0.1/udp/40805/webrtc-direct/certhash/uEiB.../p2p/12D3KooW... \
  *   p.src_echo-1-0-0_0 ! filesink location=out
  * ]|
@@ -578,7 +578,7 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
       "(/echo/1.0.0 -> echo-1-0-0).  With peer-address it dials a libp2p "
       "node by its WebRTC-direct multiaddr, no signalling needed.  Example: "
       "filesrc location=in ! p.sink_echo-1-0-0_0  libp2pwebrtcbin name=p "
-      "protocols=/echo/1.0.0 dial-on-request=true "
+      "protocols=/echo/1.0.0 "
       "peer-address=/ip4/.../udp/.../webrtc-direct/certhash/.../p2p/...  "
       "p.src_echo-1-0-0_0 ! filesink location=out",
       "gst-libp2p developers");

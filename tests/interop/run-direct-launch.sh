@@ -45,7 +45,6 @@ start=$(date +%s.%N)
 LD_PRELOAD="$preload" timeout 60 gst-launch-1.0 -q \
   filesrc location="$work/in" ! p.sink_echo-1-0-0_0 \
   libp2pwebrtcbin name=p peer-address="$addr" protocols=/echo/1.0.0 \
-    dial-on-request=true \
   p.src_echo-1-0-0_0 ! filesink location="$work/out"
 end=$(date +%s.%N)
 cmp "$work/in" "$work/out"
