@@ -452,6 +452,7 @@ gst_libp2p_connection_unref (GstLibp2pConnection * conn)
   g_strfreev (s->protocols);
   g_free (s->peer_address);
   g_free (conn->remote_peer_id);
+  lp2p_direct_noise_free (conn->noise);
   g_mutex_clear (&conn->lock);
   g_free (conn);
 }

@@ -164,6 +164,25 @@ hs_send (GstLibp2pConnection * conn, GPtrArray * frames)
         NULL);
 }
 
+/* Installs @noise unless the connection stopped meanwhile (webrtcbin's
+ * promise may answer after hs_stop()); FALSE then, @noise freed. */
+static gboolean
+hs_set_noise (GstLibp2pConnection * conn, Lp2pDirectNoise * noise)
+{
+  gboolean ok;
+
+  g_mutex_lock (&conn->lock);
+  ok = conn->running && !conn->ended;
+  if (ok) {
+    lp2p_direct_noise_free (conn->noise);
+    conn->noise = noise;
+  }
+  g_mutex_unlock (&conn->lock);
+  if (!ok)
+    lp2p_direct_noise_free (noise);
+  return ok;
+}
+
 /* Signalled roles and ACCEPTED: both fingerprints from the DTLS
  * certificates, known once channel 0 opened.  Worker. */
 static gboolean
@@ -189,11 +208,7 @@ hs_make_noise (GstLibp2pConnection * conn, GError ** error)
       initiator ? rfp : lfp, initiator ? lfp : rfp, NULL, NULL, NULL, error);
   if (noise == NULL)
     return FALSE;
-  g_mutex_lock (&conn->lock);
-  lp2p_direct_noise_free (conn->noise);
-  conn->noise = noise;
-  g_mutex_unlock (&conn->lock);
-  return TRUE;
+  return hs_set_noise (conn, noise);
 }
 
 void
@@ -381,10 +396,10 @@ hs_on_offer (gpointer data, const gchar * sdp, const gchar * error)
     conn_end (conn, FALSE, "was not established", "%s", err->message);
     return;
   }
-  g_mutex_lock (&conn->lock);
-  lp2p_direct_noise_free (conn->noise);
-  conn->noise = noise;
-  g_mutex_unlock (&conn->lock);
+  if (!hs_set_noise (conn, noise)) {
+    lp2p_munged_offer_clear (&m);
+    return;
+  }
 
   answer = lp2p_sdp_server_answer (addr, ufrag, m.mid, m.bundle);
   GST_DEBUG ("munged offer:\n%s\nanswer made from %s:\n%s", m.sdp,

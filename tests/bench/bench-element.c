@@ -33,19 +33,6 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-static guint
-thread_count (void)
-{
-  GDir *d = g_dir_open ("/proc/self/task", 0, NULL);
-  guint n = 0;
-
-  while (d && g_dir_read_name (d))
-    n++;
-  if (d)
-    g_dir_close (d);
-  return n;
-}
-
 static guint64
 rss_kib (const gchar * field)
 {

@@ -19,6 +19,7 @@
 #include <gst/app/app.h>
 #include <gst/webrtc/webrtc.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gstlibp2pwebrtcbin.h"
 #include "gstlibp2ppad.h"
@@ -944,5 +945,55 @@ pattern (gsize size, guint seed)
   return b;
 }
 
+
+/* ---- the end of a test program ---- */
+
+static guint
+thread_count (void)
+{
+  GDir *d = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  if (d)
+    g_dir_close (d);
+  return n;
+}
+
+/* Lets the threads that GLib and GStreamer park after the tests (idle
+ * GThreadPool and GstTaskPool threads, which exit on a 15 s idle timer)
+ * end now, and waits (at most 2 s) until no thread comes or goes for
+ * 100 ms, so that none exits while LeakSanitizer's scan at exit reads every
+ * thread's stack and TLS.  Measured: the scan crashed ("Tracer caught
+ * signal 11") in 6 of 15 sanitizer runs of test-element before, 1 of 16
+ * after; with LSAN_OPTIONS=use_tls=0 it never crashed (0 of 5), which points
+ * at a thread's TLS going away under the scan.  HARNESS_DUMP_MAPS=1 saves
+ * /proc/self/maps to /tmp/maps.<pid> to place a crash's pc. */
+static gint
+harness_exit (gint status)
+{
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  guint last = 0, n;
+  gint stable = 0;
+
+  gst_task_cleanup_all ();
+  g_thread_pool_set_max_unused_threads (0);
+  g_thread_pool_stop_unused_threads ();
+  while (stable < 5 && g_get_monotonic_time () < end) {
+    g_usleep (20 * 1000);
+    n = thread_count ();
+    stable = n == last ? stable + 1 : 0;
+    last = n;
+  }
+  if (g_getenv ("HARNESS_DUMP_MAPS")) {
+    g_autofree gchar *maps = NULL;
+    g_autofree gchar *to = g_strdup_printf ("/tmp/maps.%d", getpid ());
+
+    if (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+      g_file_set_contents (to, maps, -1, NULL);
+  }
+  return status;
+}
 
 #endif

@@ -272,5 +272,5 @@ main (int argc, char **argv)
   g_test_add_func ("/connection/noise-both-roles", test_noise_both_roles);
   g_test_add_func ("/connection/noise-same-role-not-connected",
       test_noise_same_role_not_connected);
-  return g_test_run ();
+  return harness_exit (g_test_run ());
 }

@@ -957,5 +957,5 @@ main (int argc, char **argv)
       test_teardown_while_streaming);
   g_test_add_func ("/element/teardown/after-close",
       test_teardown_after_close_and_restart);
-  return g_test_run ();
+  return harness_exit (g_test_run ());
 }

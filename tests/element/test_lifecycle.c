@@ -340,5 +340,5 @@ main (int argc, char **argv)
       test_settings_copied_at_start);
   g_test_add_func ("/lifecycle/dial-on-request-default",
       test_dial_on_request_default);
-  return g_test_run ();
+  return harness_exit (g_test_run ());
 }

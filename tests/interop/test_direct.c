@@ -557,5 +557,5 @@ main (int argc, char **argv)
   g_test_add_func ("/direct/node-pings-us", test_direct_node_pings_us);
   g_test_add_func ("/direct/keepalive-idle-60s",
       test_direct_keepalive_idle_60s);
-  return g_test_run ();
+  return harness_exit (g_test_run ());
 }

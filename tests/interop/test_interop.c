@@ -609,5 +609,5 @@ main (int argc, char **argv)
   g_test_add_func ("/interop/reset-from-js", test_reset_from_js);
   g_test_add_func ("/interop/reset-from-us", test_reset_from_us);
   g_test_add_func ("/interop/fifty-mixed", test_fifty_mixed);
-  return g_test_run ();
+  return harness_exit (g_test_run ());
 }
