@@ -140,7 +140,9 @@ conn_report (GstLibp2pConnection * conn, Substream * ss,
     GST_INFO ("substream %u failed: %s", ss->id, error->message);
   conn->owner->substream (conn->owner_data, outcome, ss->id, ss->protocol,
       src, error, gst_libp2p_substream_message_new (outcome, ss->id,
-          ss->protocol, ss->outbound, ss->channel_id, ss->srcpad, error,
+          ss->protocol, ss->outbound, ss->channel_id,
+          /* a refused lazy dial's early pad was never a substream's */
+          outcome == GST_LIBP2P_SUBSTREAM_FAILED ? NULL : ss->srcpad, error,
           ss->bytes_in, ss->bytes_out));
 }
 
@@ -177,33 +179,51 @@ conn_schedule_locked (GstLibp2pConnection * conn, JobType type,
   g_thread_pool_push (conn->worker, job, NULL);
 }
 
+/* Adds @ss's src pad (once), starts its task, and once it is open reports
+ * it.  The task pushes nothing before the OPENED report returned (handlers
+ * of substream-opened link the pad), so starting it first only takes the
+ * thread's start off the critical path.  A lazy dialer's pad comes as soon
+ * as its proposal went out (it is writable then): when the confirmation
+ * arrives only the report is left. */
 static void
 job_expose (GstLibp2pConnection * conn, Substream * ss)
 {
-  GstPad *src;
+  GstPad *src = NULL;
+  gboolean report;
 
   g_mutex_lock (&conn->lock);
-  if (!conn->running || (ss->state == SS_DONE && !ss->was_open)) {
+  if (!conn->running || (ss->srcpad == NULL && ss->state == SS_DONE &&
+          !ss->was_open)) {
     g_mutex_unlock (&conn->lock);
     return;
   }
-  conn_bind_waiting_pad_locked (conn, ss);
-  src = pads_new_src_locked (ss);
+  if (ss->srcpad == NULL) {
+    conn_bind_waiting_pad_locked (conn, ss);
+    src = pads_new_src_locked (ss);
+  }
   g_mutex_unlock (&conn->lock);
+  if (src) {
+    pads_push_sticky (ss, src);
+    conn->owner->add_pad (conn->owner_data, src);
+    g_mutex_lock (&conn->lock);
+    pads_start_src_task_locked (ss);
+    g_mutex_unlock (&conn->lock);
+    GST_DEBUG ("channel %d: exposed %s, task started", ss->channel_id,
+        GST_PAD_NAME (src));
+  }
 
-  pads_push_sticky (ss, src);
-  /* pad-added handlers link the pad (gst-launch does so); the task starts
-   * once they returned, so the first buffer finds the link. */
-  conn->owner->add_pad (conn->owner_data, src);
+  g_mutex_lock (&conn->lock);
+  report = !ss->opened_reported && (ss->state == SS_OPEN ||
+      (ss->state == SS_DONE && ss->was_open));
+  g_mutex_unlock (&conn->lock);
+  if (!report)
+    return;
+  conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_OPENED);
   g_mutex_lock (&conn->lock);
   ss->opened_reported = TRUE;
+  g_cond_broadcast (&ss->src_cond);
   g_mutex_unlock (&conn->lock);
-  conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_OPENED);
-
-  g_mutex_lock (&conn->lock);
-  pads_start_src_task_locked (ss);
-  g_mutex_unlock (&conn->lock);
-  GST_DEBUG ("channel %d: exposed %s", ss->channel_id, GST_PAD_NAME (src));
+  GST_LOG ("channel %d: reported opened", ss->channel_id);
 }
 
 static void

@@ -91,7 +91,9 @@ src_loop (GstPad * pad)
   GstFlowReturn ret;
 
   g_mutex_lock (&conn->lock);
-  while (g_queue_is_empty (&ss->queue) && !ss->src_flushing)
+  /* nothing goes out before substream-opened's handlers linked the pad */
+  while ((g_queue_is_empty (&ss->queue) || !ss->opened_reported) &&
+      !ss->src_flushing)
     g_cond_wait (&ss->src_cond, &conn->lock);
   if (ss->src_flushing) {
     g_mutex_unlock (&conn->lock);
@@ -116,6 +118,8 @@ src_loop (GstPad * pad)
     return;
   }
 
+  GST_LOG_OBJECT (pad, "pushing %" G_GSIZE_FORMAT " bytes",
+      gst_buffer_get_size (item));
   ret = gst_pad_push (pad, item);
   if (ret == GST_FLOW_OK || ret == GST_FLOW_NOT_LINKED)
     return;
@@ -310,6 +314,7 @@ sink_send_frames (GstPad * pad, Substream * ss, const guint8 * data,
     g_autoptr (GError) err = NULL;
     gboolean sent;
 
+    GST_LOG_OBJECT (pad, "sending %" G_GSIZE_FORMAT " bytes", n);
     ret = sink_wait_room (pad, ss);
     if (ret != GST_FLOW_OK)
       break;

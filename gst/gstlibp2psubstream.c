@@ -272,8 +272,9 @@ ss_end_locked (Substream * ss, GError * error, gboolean reset)
 void
 ss_maybe_remove_locked (Substream * ss)
 {
+  /* a src pad that never carried data (a lazy dial refused) goes at once */
   if (ss->ended && !ss->removing && (ss->srcpad == NULL || ss->src_done ||
-          !ss->src_started)) {
+          !ss->src_started || !ss->opened_reported)) {
     ss->removing = TRUE;
     conn_schedule_locked (ss->conn, JOB_REMOVE, ss, NULL);
   }
@@ -684,6 +685,9 @@ ss_on_channel_open (gpointer data)
     GST_DEBUG ("channel %d: proposed %s", ss->channel_id, ss->protocol);
     ss->neg_sent = TRUE;
     ss_wake_writers_locked (ss);
+    /* lazy: writable now, so its src pad comes now too */
+    if (lp2p_mss_is_writable (ss->mss) && ss->key)
+      conn_schedule_locked (conn, JOB_EXPOSE, ss, NULL);
   }
   g_mutex_unlock (&conn->lock);
 }

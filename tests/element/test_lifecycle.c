@@ -320,6 +320,61 @@ test_dial_on_request_default (void)
   gst_object_unref (e);
 }
 
+/* @name's pad on @el (a reference), waiting at most WAIT_S for it to come
+ * (@present) or go. */
+static gboolean
+wait_pad (GstElement * el, const gchar * name, gboolean present)
+{
+  gint64 end = deadline_s (WAIT_S);
+
+  for (;;) {
+    GstPad *p = gst_element_get_static_pad (el, name);
+
+    if (p)
+      gst_object_unref (p);
+    if ((p != NULL) == present)
+      return TRUE;
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (5 * 1000);
+  }
+}
+
+/* A lazy dial's src pad comes when the proposal went out (it is writable
+ * then), substream-opened when the confirmation arrives; a refusal removes
+ * the pad and reports failed, never opened. */
+static void
+test_lazy_pad_before_confirmation (void)
+{
+  Harness *h = harness_new (ECHO_P, NULL, TRUE);
+  guint id;
+  Event *e;
+
+  h->raw_on_message = raw_reply_first;  /* h->user NULL: stays silent */
+  harness_start (h);
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_true (raw_wait_rx (h, 0, 36));
+  g_assert_true (wait_pad (h->a, "src_" ECHO_K "_0", TRUE));
+  g_assert_cmpuint (count_events (h, 'a', 'o'), ==, 0);
+  raw_send_hex (raw_wait_channel (h, 0), "23 12 21 " HDR ECHO_M);
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->id, ==, id);
+  g_assert_cmpstr (GST_PAD_NAME (e->pad), ==, "src_" ECHO_K "_0");
+
+  /* the next one is refused: its pad goes, the outcome is failed */
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  g_assert_true (raw_wait_rx (h, 1, 36));
+  g_assert_true (wait_pad (h->a, "src_" ECHO_K "_1", TRUE));
+  raw_send_hex (raw_wait_channel (h, 1), "1a 12 18 " HDR NA_M);
+  e = wait_outcome (h, 'a', id);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->kind, ==, 'f');
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_REFUSED);
+  g_assert_true (wait_pad (h->a, "src_" ECHO_K "_1", FALSE));
+  harness_free (h);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,5 +395,7 @@ main (int argc, char **argv)
       test_settings_copied_at_start);
   g_test_add_func ("/lifecycle/dial-on-request-default",
       test_dial_on_request_default);
+  g_test_add_func ("/lifecycle/lazy-pad-before-confirmation",
+      test_lazy_pad_before_confirmation);
   return harness_exit (g_test_run ());
 }
