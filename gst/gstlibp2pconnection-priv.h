@@ -173,6 +173,9 @@ void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
 /* Sets (a reference) or clears the connection a pad belongs to. */
 void conn_pad_set_connection (GstLibp2pPad * pad, GstLibp2pConnection * conn);
 gint64 conn_now_us (void);
+/* gpointer forms of ref/unref, for callbacks' data */
+gpointer conn_ref_gp (gpointer conn);
+void conn_unref_gp (gpointer conn);
 GstClockID conn_timer_start (GstClockTime timeout, GstClockCallback cb,
     gpointer data, GDestroyNotify free_data);
 void conn_timer_cancel (GstClockID * id);

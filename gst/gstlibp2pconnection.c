@@ -446,13 +446,13 @@ gst_libp2p_connection_ref (GstLibp2pConnection * conn)
   return conn;
 }
 
-static gpointer
+gpointer
 conn_ref_gp (gpointer p)
 {
   return gst_libp2p_connection_ref (p);
 }
 
-static void
+void
 conn_unref_gp (gpointer p)
 {
   gst_libp2p_connection_unref (p);

@@ -143,6 +143,8 @@ typedef enum
 GstLibp2pSinkBind gst_libp2p_connection_add_sink_pad (GstLibp2pConnection *
     conn, GstLibp2pPad * pad, const gchar * key, gint n, gboolean dial,
     const gchar * dial_protocol);
+/* The connection @pad is bound to (a reference), or NULL. */
+GstLibp2pConnection *gst_libp2p_connection_of_pad (GstLibp2pPad * pad);
 /* The pad is going: our write half of its substream ends (FIN). */
 void gst_libp2p_connection_remove_sink_pad (GstLibp2pConnection * conn,
     GstLibp2pPad * pad);

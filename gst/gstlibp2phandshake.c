@@ -59,18 +59,6 @@ hs_remote_name (GstLibp2pConnection * conn)
       "the remote";
 }
 
-static gpointer
-conn_ref_gp (gpointer p)
-{
-  return gst_libp2p_connection_ref (p);
-}
-
-static void
-conn_unref_gp (gpointer p)
-{
-  gst_libp2p_connection_unref (p);
-}
-
 /* The webrtcbin room while the connection runs (a reference), else NULL:
  * timers and webrtcbin's promises may fire while the connection stops. */
 static GstLibp2pRtc *

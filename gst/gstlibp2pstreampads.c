@@ -24,17 +24,22 @@ GstStaticPadTemplate gst_libp2p_src_template = GST_STATIC_PAD_TEMPLATE
     ("src_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS ("application/x-libp2p-stream"));
 
+GstLibp2pConnection *
+gst_libp2p_connection_of_pad (GstLibp2pPad * lpad)
+{
+  GstLibp2pConnection *conn = NULL;
+
+  GST_OBJECT_LOCK (lpad);
+  if (lpad->connection)
+    conn = gst_libp2p_connection_ref (lpad->connection);
+  GST_OBJECT_UNLOCK (lpad);
+  return conn;
+}
+
 static GstLibp2pConnection *
 pad_get_connection (GstPad * pad)
 {
-  GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
-  GstLibp2pConnection *conn = NULL;
-
-  GST_OBJECT_LOCK (pad);
-  if (lpad->connection)
-    conn = gst_libp2p_connection_ref (lpad->connection);
-  GST_OBJECT_UNLOCK (pad);
-  return conn;
+  return gst_libp2p_connection_of_pad (GST_LIBP2P_PAD (pad));
 }
 
 static void

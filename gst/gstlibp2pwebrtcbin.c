@@ -347,12 +347,8 @@ static void
 gst_libp2p_webrtc_bin_release_pad (GstElement * element, GstPad * pad)
 {
   GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
-  GstLibp2pConnection *conn = NULL;
+  GstLibp2pConnection *conn = gst_libp2p_connection_of_pad (lpad);
 
-  GST_OBJECT_LOCK (pad);
-  if (lpad->connection)
-    conn = gst_libp2p_connection_ref (lpad->connection);
-  GST_OBJECT_UNLOCK (pad);
   if (conn) {
     gst_libp2p_connection_remove_sink_pad (conn, lpad);
     gst_libp2p_connection_unref (conn);
