@@ -379,6 +379,7 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  harness_preload_plugins ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lifecycle/stop-reports-on-bus",

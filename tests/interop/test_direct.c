@@ -545,6 +545,7 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  harness_preload_plugins ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/direct/glib-api", test_direct_glib_api);
   g_test_add_func ("/direct/streams-wait-for-handshake",

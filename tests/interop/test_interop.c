@@ -597,6 +597,7 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  harness_preload_plugins ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/interop/js-dials-echo-1mib", test_js_dials_echo);
   g_test_add_func ("/interop/we-dial-echo-1mib", test_we_dial_echo);
