@@ -203,7 +203,9 @@ job_expose (GstLibp2pConnection * conn, Substream * ss)
   }
   g_mutex_unlock (&conn->lock);
   if (src) {
+    GST_LOG ("channel %d: src pad made", ss->channel_id);
     pads_push_sticky (ss, src);
+    GST_LOG ("channel %d: sticky events stored", ss->channel_id);
     conn->owner->add_pad (conn->owner_data, src);
     g_mutex_lock (&conn->lock);
     pads_start_src_task_locked (ss);
@@ -218,6 +220,7 @@ job_expose (GstLibp2pConnection * conn, Substream * ss)
   g_mutex_unlock (&conn->lock);
   if (!report)
     return;
+  GST_LOG ("channel %d: reporting opened", ss->channel_id);
   conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_OPENED);
   g_mutex_lock (&conn->lock);
   ss->opened_reported = TRUE;
@@ -288,6 +291,7 @@ worker_func (gpointer data, gpointer user_data)
   Job *job = data;
   GstLibp2pConnection *conn = user_data;
 
+  GST_LOG ("job %d", job->type);
   switch (job->type) {
     case JOB_CREATE_CHANNEL:
       conn_create_channel (conn, job->ss);
