@@ -127,6 +127,9 @@ struct _GstLibp2pConnection
 
   GstLibp2pRtc *rtc;
   GstLibp2pChannel *channel0;
+  /* what the listener side offers (and lists in its ls answer): the
+   * settings' protocols, plus ping when the responder answers it */
+  gchar **listen_protocols;
 
   gboolean running;
   gboolean stopping;

@@ -474,11 +474,31 @@ gst_libp2p_connection_unref (GstLibp2pConnection * conn)
   g_hash_table_unref (conn->key_next);
   g_list_free (conn->waiting_pads);
   g_strfreev (s->protocols);
+  g_strfreev (conn->listen_protocols);
   g_free (s->peer_address);
   g_free (conn->remote_peer_id);
   lp2p_direct_noise_free (conn->noise);
   g_mutex_clear (&conn->lock);
   g_free (conn);
+}
+
+/* The protocols a remote may open, as ls lists them: 'protocols', and the
+ * ping responder's when it answers (js-libp2p and smoldot ask ls, and
+ * identify will list the same). */
+static gchar **
+listen_protocols_new (const GstLibp2pConnectionSettings * s)
+{
+  GPtrArray *list = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; s->protocols && s->protocols[i]; i++)
+    g_ptr_array_add (list, g_strdup (s->protocols[i]));
+  if (s->ping_responder && !(s->protocols &&
+          g_strv_contains ((const gchar * const *) s->protocols,
+              LP2P_PING_PROTOCOL)))
+    g_ptr_array_add (list, g_strdup (LP2P_PING_PROTOCOL));
+  g_ptr_array_add (list, NULL);
+  return (gchar **) g_ptr_array_free (list, FALSE);
 }
 
 GstLibp2pConnection *
@@ -497,6 +517,7 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
   conn->settings = *settings;
   conn->settings.protocols = g_strdupv (settings->protocols);
   conn->settings.peer_address = g_strdup (settings->peer_address);
+  conn->listen_protocols = listen_protocols_new (settings);
   conn->owner = owner;
   conn->owner_data = owner_data;
   conn->substreams = g_hash_table_new_full (NULL, NULL, NULL,

@@ -707,7 +707,7 @@ ss_new_inbound_locked (GstLibp2pConnection * conn, GstLibp2pChannel * channel)
   Substream *ss = ss_new_locked (conn, FALSE);
 
   ss->mss = lp2p_mss_listener_new ((const gchar * const *)
-      conn->settings.protocols, accept_cb, ss);
+      conn->listen_protocols, accept_cb, ss);
   ss->state = SS_NEGOTIATING;
   ss_attach_channel_locked (ss, channel);
   ss_arm_timer_locked (ss, conn->settings.negotiation_timeout);

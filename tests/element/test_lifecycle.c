@@ -320,6 +320,46 @@ test_dial_on_request_default (void)
   gst_object_unref (e);
 }
 
+/* ls lists what the element accepts, the ping responder's protocol
+ * included (issue "identify, both ways": today ls omitted it). */
+static void
+test_ls_lists_ping_responder (void)
+{
+  gboolean responder;
+
+  for (responder = TRUE; responder >= FALSE; responder--) {
+    Harness *h = harness_new (ECHO_P, NULL, TRUE);
+    GstWebRTCDataChannel *ch = NULL;
+    GstStructure *o;
+    GByteArray *got;
+    gboolean listed;
+
+    g_object_set (h->a, "ping-responder", responder, NULL);
+    harness_start (h);
+    o = gst_structure_new_empty ("application/data-channel");
+    g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &ch);
+    gst_structure_free (o);
+    raw_add_channel (h, ch);
+    g_assert_true (raw_wait_open (ch));
+    /* header + "ls", one frame */
+    raw_send_hex (ch, "1a 12 18 " HDR "03 6c 73 0a");
+    /* our header (20 bytes after the 3-byte frame head) and the answer,
+     * which lists /echo/1.0.0 (12 bytes with its newline) at least: one
+     * frame, one data-channel message, so all of it is there then */
+    g_assert_true (raw_wait_rx (h, 0, 3 + 20 + 13));
+    g_mutex_lock (&h->lock);
+    got = g_ptr_array_index (h->raw_rx, 0);
+    g_assert_nonnull (g_strstr_len ((const gchar *) got->data, got->len,
+            "/echo/1.0.0\n"));
+    listed = g_strstr_len ((const gchar *) got->data, got->len,
+        "/ipfs/ping/1.0.0\n") != NULL;
+    g_mutex_unlock (&h->lock);
+    g_assert_cmpint (listed, ==, responder);
+    g_object_unref (ch);
+    harness_free (h);
+  }
+}
+
 /* @name's pad on @el (a reference), waiting at most WAIT_S for it to come
  * (@present) or go. */
 static gboolean
@@ -398,5 +438,7 @@ main (int argc, char **argv)
       test_dial_on_request_default);
   g_test_add_func ("/lifecycle/lazy-pad-before-confirmation",
       test_lazy_pad_before_confirmation);
+  g_test_add_func ("/lifecycle/ls-lists-ping-responder",
+      test_ls_lists_ping_responder);
   return harness_exit (g_test_run ());
 }
