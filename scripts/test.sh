@@ -51,6 +51,7 @@ if ninja -C build-asan >/dev/null; then
   done
   GST_REGISTRY_FORK=no GST_PLUGIN_SYSTEM_PATH_1_0="$sysplugins" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp":print_suppressions=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2
   add "asan+ubsan" build-asan/meson-logs/testlog.json

@@ -435,6 +435,22 @@ raw_wait_rx (Harness * h, guint nth, guint len)
   return ok;
 }
 
+/* The raw peer opens a channel (a substream dialed at us) and waits for
+ * it to open; recorded like the channels it receives.  A reference. */
+static GstWebRTCDataChannel *
+raw_open_channel (Harness * h)
+{
+  GstStructure *o = gst_structure_new_empty ("application/data-channel");
+  GstWebRTCDataChannel *ch = NULL;
+
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &ch);
+  gst_structure_free (o);
+  g_assert_nonnull (ch);
+  raw_add_channel (h, ch);
+  g_assert_true (raw_wait_open (ch));
+  return ch;
+}
+
 /* ---- bus ---- */
 
 static GstBusSyncReply

@@ -491,18 +491,12 @@ test_raw_dials_us_with_data (void)
 {
   Harness *h = harness_new (echo_only, NULL, TRUE);
   Rx *rx = rx_new ();
-  GstWebRTCDataChannel *c1 = NULL, *c2 = NULL;
-  GstStructure *o;
+  GstWebRTCDataChannel *c1, *c2;
   Event *e;
 
   link_src_to_rx (h->a, rx);
   harness_start (h);
-  o = gst_structure_new_empty ("application/data-channel");
-  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c1);
-  g_assert_nonnull (c1);
-  raw_add_channel (h, c1);
-  gst_structure_free (o);
-  g_assert_true (raw_wait_open (c1));
+  c1 = raw_open_channel (h);
   raw_send_hex (c1, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
   e = wait_event (h, 'a', 'o', 0);
   g_assert_nonnull (e);
@@ -512,11 +506,7 @@ test_raw_dials_us_with_data (void)
   /* our answer: the same header + echo, one frame */
   g_assert_true (raw_wait_rx (h, 0, 36));
 
-  o = gst_structure_new_empty ("application/data-channel");
-  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c2);
-  gst_structure_free (o);
-  raw_add_channel (h, c2);
-  g_assert_true (raw_wait_open (c2));
+  c2 = raw_open_channel (h);
   raw_send_hex (c2, "28");
   raw_send_hex (c2, "12 26 " HDR ECHO_M "77 6f 72 6c 64");
   e = wait_event (h, 'a', 'o', 1);

@@ -200,18 +200,12 @@ test_flag_in_proposing_frame (void)
 {
   Harness *h = harness_new (ECHO_P, NULL, TRUE);
   Rx *rx = rx_new ();
-  GstWebRTCDataChannel *ch = NULL;
-  GstStructure *o;
+  GstWebRTCDataChannel *ch;
   GByteArray *got;
 
   link_src_to_rx (h->a, rx);
   harness_start (h);
-  o = gst_structure_new_empty ("application/data-channel");
-  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &ch);
-  gst_structure_free (o);
-  g_assert_nonnull (ch);
-  raw_add_channel (h, ch);
-  g_assert_true (raw_wait_open (ch));
+  ch = raw_open_channel (h);
   raw_send_hex (ch, "2a 08 00 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
   g_assert_nonnull (wait_event (h, 'a', 'o', 0));
   g_assert_true (rx_wait (rx, 5, TRUE));
@@ -238,8 +232,7 @@ static void
 test_control_character_refused_before_application (void)
 {
   Harness *h = harness_new (ECHO_P, NULL, TRUE);
-  GstWebRTCDataChannel *ch = NULL;
-  GstStructure *o;
+  GstWebRTCDataChannel *ch;
   GByteArray *got;
   gint calls = 0;
   g_autoptr (GBytes) want = NULL;
@@ -247,11 +240,7 @@ test_control_character_refused_before_application (void)
   g_signal_connect (h->a, "accept-protocol", G_CALLBACK (accept_anything),
       &calls);
   harness_start (h);
-  o = gst_structure_new_empty ("application/data-channel");
-  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &ch);
-  gst_structure_free (o);
-  raw_add_channel (h, ch);
-  g_assert_true (raw_wait_open (ch));
+  ch = raw_open_channel (h);
   raw_send_hex (ch, "24 12 22 " HDR
       "0d 2f 65 63 68 6f 2f 31 2e 30 2e 30 0d 0a");
   /* header echoed + na, one frame of 27 bytes */
@@ -329,18 +318,13 @@ test_ls_lists_ping_responder (void)
 
   for (responder = TRUE; responder >= FALSE; responder--) {
     Harness *h = harness_new (ECHO_P, NULL, TRUE);
-    GstWebRTCDataChannel *ch = NULL;
-    GstStructure *o;
+    GstWebRTCDataChannel *ch;
     GByteArray *got;
     gboolean listed;
 
     g_object_set (h->a, "ping-responder", responder, NULL);
     harness_start (h);
-    o = gst_structure_new_empty ("application/data-channel");
-    g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &ch);
-    gst_structure_free (o);
-    raw_add_channel (h, ch);
-    g_assert_true (raw_wait_open (ch));
+    ch = raw_open_channel (h);
     /* header + "ls", one frame */
     raw_send_hex (ch, "1a 12 18 " HDR "03 6c 73 0a");
     /* our header (20 bytes after the 3-byte frame head) and the answer,
