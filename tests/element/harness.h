@@ -970,7 +970,7 @@ pattern (gsize size, guint seed)
  * that thread's TLS vector short until it is used, and the scan then read
  * past it: "Tracer caught signal 11" in __lsan::ScanRangeForPointers
  * (libasan.so.8 + 0xe80f0, reading an address in ASan's shadow gap).
- * Measured on test-element under the sanitizers: crashed in 6 of 15 runs
+ * Measured on test-element under the sanitizers: crashed in 4 of 8 runs
  * as it was, 1 of 16 with harness_exit() alone, 0 of 16 with this too (and
  * 0 of 5 with LSAN_OPTIONS=use_tls=0, which however reports false leaks). */
 static void
