@@ -160,7 +160,6 @@ struct _GstLibp2pConnection
 void conn_schedule_locked (GstLibp2pConnection * conn, JobType type,
     Substream * ss, GBytes * data);
 void conn_set_connected_locked (GstLibp2pConnection * conn);
-void conn_end_all_locked (GstLibp2pConnection * conn, const gchar * why);
 /* The connection ended (handshake failure, PeerConnection failed or
  * closed): every substream ends, the owner hears it once. */
 void conn_end (GstLibp2pConnection * conn, gboolean auth,

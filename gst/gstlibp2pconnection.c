@@ -338,7 +338,7 @@ conn_set_connected_locked (GstLibp2pConnection * conn)
 }
 
 /* Ends every substream (none can survive the connection). */
-void
+static void
 conn_end_all_locked (GstLibp2pConnection * conn, const gchar * why)
 {
   GHashTableIter it;
@@ -657,25 +657,33 @@ gst_libp2p_connection_is_connected (GstLibp2pConnection * conn)
 GstStructure *
 gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
 {
-  GHashTableIter it;
-  gpointer v;
+  guint64 opened = 0, failed = 0, in = 0, out = 0, reassembled = 0, pings = 0;
   guint active = 0;
-  GstStructure *s;
 
-  g_mutex_lock (&conn->lock);
-  g_hash_table_iter_init (&it, conn->substreams);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    active += ((Substream *) v)->state == SS_OPEN;
-  s = gst_structure_new ("application/x-libp2p-stats",
-      "substreams-opened", G_TYPE_UINT64, conn->stat_opened,
-      "substreams-failed", G_TYPE_UINT64, conn->stat_failed,
+  if (conn) {
+    GHashTableIter it;
+    gpointer v;
+
+    g_mutex_lock (&conn->lock);
+    g_hash_table_iter_init (&it, conn->substreams);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+      active += ((Substream *) v)->state == SS_OPEN;
+    opened = conn->stat_opened;
+    failed = conn->stat_failed;
+    in = conn->stat_bytes_in;
+    out = conn->stat_bytes_out;
+    reassembled = conn->stat_reassembled;
+    pings = conn->stat_pings;
+    g_mutex_unlock (&conn->lock);
+  }
+  return gst_structure_new ("application/x-libp2p-stats",
+      "substreams-opened", G_TYPE_UINT64, opened,
+      "substreams-failed", G_TYPE_UINT64, failed,
       "substreams-active", G_TYPE_UINT, active,
-      "bytes-in", G_TYPE_UINT64, conn->stat_bytes_in,
-      "bytes-out", G_TYPE_UINT64, conn->stat_bytes_out,
-      "frames-reassembled", G_TYPE_UINT64, conn->stat_reassembled,
-      "pings-answered", G_TYPE_UINT64, conn->stat_pings, NULL);
-  g_mutex_unlock (&conn->lock);
-  return s;
+      "bytes-in", G_TYPE_UINT64, in,
+      "bytes-out", G_TYPE_UINT64, out,
+      "frames-reassembled", G_TYPE_UINT64, reassembled,
+      "pings-answered", G_TYPE_UINT64, pings, NULL);
 }
 
 gchar *

@@ -148,7 +148,8 @@ GstLibp2pConnection *gst_libp2p_connection_of_pad (GstLibp2pPad * pad);
 /* The pad is going: our write half of its substream ends (FIN). */
 void gst_libp2p_connection_remove_sink_pad (GstLibp2pConnection * conn,
     GstLibp2pPad * pad);
-/* application/x-libp2p-stats; the caller owns it. */
+/* application/x-libp2p-stats; the caller owns it.  @conn NULL: the stats
+ * of no connection (every counter 0). */
 GstStructure *gst_libp2p_connection_get_stats (GstLibp2pConnection * conn);
 /* The id given to the newest substream (to continue the numbering). */
 guint gst_libp2p_connection_get_last_substream_id (GstLibp2pConnection *

@@ -227,17 +227,6 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
   return dc ? channel_wrap (rtc, dc) : NULL;
 }
 
-guint
-gst_libp2p_rtc_released_channels (GstLibp2pRtc * rtc)
-{
-  guint n;
-
-  g_mutex_lock (&rtc->lock);
-  n = rtc->released->len;
-  g_mutex_unlock (&rtc->lock);
-  return n;
-}
-
 /* ---- WebRTC-direct ---- */
 
 void

@@ -78,8 +78,6 @@ GstLibp2pRtcState gst_libp2p_rtc_get_state (GstLibp2pRtc * rtc);
  * refused. */
 GstLibp2pChannel *gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc,
     gint negotiated_id);
-/* Channels released and kept until gst_libp2p_rtc_close(). */
-guint gst_libp2p_rtc_released_channels (GstLibp2pRtc * rtc);
 
 /* ---- WebRTC-direct ---- */
 

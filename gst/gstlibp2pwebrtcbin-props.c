@@ -47,16 +47,7 @@ get_stats (GstLibp2pWebrtcBin * self)
   if (self->last_stats)
     s = gst_structure_copy (self->last_stats);
   g_mutex_unlock (&self->lock);
-  if (s == NULL)
-    s = gst_structure_new ("application/x-libp2p-stats",
-        "substreams-opened", G_TYPE_UINT64, (guint64) 0,
-        "substreams-failed", G_TYPE_UINT64, (guint64) 0,
-        "substreams-active", G_TYPE_UINT, 0,
-        "bytes-in", G_TYPE_UINT64, (guint64) 0,
-        "bytes-out", G_TYPE_UINT64, (guint64) 0,
-        "frames-reassembled", G_TYPE_UINT64, (guint64) 0,
-        "pings-answered", G_TYPE_UINT64, (guint64) 0, NULL);
-  return s;
+  return s ? s : gst_libp2p_connection_get_stats (NULL);
 }
 
 /* "/a/1, /b/2" -> { "/a/1", "/b/2" }; NULL or "" -> NULL. */

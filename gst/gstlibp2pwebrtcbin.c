@@ -281,15 +281,11 @@ protocol_of_key_locked (GstLibp2pWebrtcBin * self, const gchar * key)
  * its substream, or opens it (dial-on-request), or waits for it. */
 static GstLibp2pSinkBind
 give_sink_pad (GstLibp2pWebrtcBin * self, GstLibp2pConnection * conn,
-    GstPad * pad)
+    GstPad * pad, const gchar * key, gint n)
 {
-  g_autofree gchar *key = NULL;
   g_autofree gchar *dial = NULL;
   gboolean dialing;
-  gint n;
 
-  if (!bin_parse_sink_name (GST_PAD_NAME (pad), &key, &n))
-    return GST_LIBP2P_SINK_BIND_DUPLICATE;
   g_mutex_lock (&self->lock);
   dialing = bin_dial_on_request_locked (self);
   if (dialing)
@@ -324,7 +320,7 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
     return NULL;
   }
   pad = gst_libp2p_connection_new_sink_pad (templ, name);
-  bind = give_sink_pad (self, conn, pad);
+  bind = give_sink_pad (self, conn, pad, key, n);
   if (bind != GST_LIBP2P_SINK_BIND_OK) {
     if (bind == GST_LIBP2P_SINK_BIND_NO_PROTOCOL)
       GST_WARNING_OBJECT (self, "no protocol in 'protocols' has the key "
@@ -414,7 +410,12 @@ give_sink_pads (GstLibp2pWebrtcBin * self, GstLibp2pConnection * conn)
     pads = g_list_prepend (pads, gst_object_ref (l->data));
   GST_OBJECT_UNLOCK (self);
   for (l = pads; l; l = l->next) {
-    if (give_sink_pad (self, conn, l->data) != GST_LIBP2P_SINK_BIND_OK)
+    g_autofree gchar *key = NULL;
+    gint n;
+
+    /* request_new_pad took only names that parse */
+    if (!bin_parse_sink_name (GST_PAD_NAME (l->data), &key, &n) ||
+        give_sink_pad (self, conn, l->data, key, n) != GST_LIBP2P_SINK_BIND_OK)
       GST_WARNING_OBJECT (self, "%s cannot be bound", GST_PAD_NAME (l->data));
   }
   g_list_free_full (pads, gst_object_unref);
