@@ -480,23 +480,27 @@ bus_sync (GstBus * bus, GstMessage * msg, Harness * h)
   return GST_BUS_DROP;
 }
 
-/* A bus message named @name from @side, waiting for it. */
+#define ANY_ID G_MAXUINT
+
+/* A bus message named @name from @side whose field "id" is @id (ANY_ID:
+ * any or none), waiting for it. */
 static const GstStructure *
-wait_bus (Harness * h, gchar side, const gchar * name)
+wait_bus_id (Harness * h, gchar side, const gchar * name, guint id)
 {
   gint64 end = deadline_s (WAIT_S);
   const GstStructure *found = NULL;
 
   g_mutex_lock (&h->lock);
   while (!found) {
-    guint i;
+    guint i, got;
 
     for (i = 0; i < h->bus_messages->len && !found; i++) {
       const GstStructure *s = g_ptr_array_index (h->bus_messages, i);
       gchar sd = 0;
 
       gst_structure_get (s, "side", G_TYPE_CHAR, &sd, NULL);
-      if (sd == side && gst_structure_has_name (s, name))
+      if (sd == side && gst_structure_has_name (s, name) && (id == ANY_ID ||
+              (gst_structure_get_uint (s, "id", &got) && got == id)))
         found = s;
     }
     if (!found && !g_cond_wait_until (&h->cond, &h->lock, end))
@@ -504,6 +508,12 @@ wait_bus (Harness * h, gchar side, const gchar * name)
   }
   g_mutex_unlock (&h->lock);
   return found;
+}
+
+static const GstStructure *
+wait_bus (Harness * h, gchar side, const gchar * name)
+{
+  return wait_bus_id (h, side, name, ANY_ID);
 }
 
 /* Echo: what a src pad delivers goes back into the sink pad of the same
@@ -901,15 +911,25 @@ raw_reply_first (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
     raw_send_hex (ch, h->user);
 }
 
+/* Started; the raw peer answers each channel's first message with
+ * @reply_hex; a's src pads go to @rx (nullable). */
 static Harness *
-raw_harness (const gchar * reply_hex)
+raw_harness_rx (const gchar * reply_hex, Rx * rx)
 {
   Harness *h = harness_new (ECHO_P, NULL, TRUE);
 
   h->user = (gpointer) reply_hex;
   h->raw_on_message = raw_reply_first;
+  if (rx)
+    link_src_to_rx (h->a, rx);
   harness_start (h);
   return h;
+}
+
+static Harness *
+raw_harness (const gchar * reply_hex)
+{
+  return raw_harness_rx (reply_hex, NULL);
 }
 
 /* Opens /echo (plus @fallback) from a and returns the failure code, or

@@ -459,15 +459,11 @@ test_raw_bad_answer (gconstpointer data)
 static void
 test_raw_pipelined_data_after_confirmation (void)
 {
-  Harness *h = harness_new (echo_only, NULL, TRUE);
   Rx *rx = rx_new ();
+  Harness *h = raw_harness_rx ("28 12 26 " HDR ECHO_M "68 65 6c 6c 6f", rx);
   GstWebRTCDataChannel *ch;
   GByteArray *got;
 
-  h->user = (gpointer) ("28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
-  h->raw_on_message = raw_reply_first;
-  link_src_to_rx (h->a, rx);
-  harness_start (h);
   g_assert_cmpint (dial_raw (h, NULL), ==, -1);
   g_assert_true (rx_wait (rx, 5, FALSE));
   g_assert_cmpmem (rx->data->data, 5, "hello", 5);

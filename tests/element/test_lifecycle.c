@@ -8,33 +8,6 @@
  * Byte strings follow ../shared/spec/mss-webrtc-reference.md section f. */
 #include "harness.h"
 
-/* A bus message of @side named @name with field "id" == @id, waiting. */
-static const GstStructure *
-wait_bus_id (Harness * h, gchar side, const gchar * name, guint id)
-{
-  gint64 end = deadline_s (WAIT_S);
-  const GstStructure *found = NULL;
-
-  g_mutex_lock (&h->lock);
-  while (!found) {
-    guint i, got;
-
-    for (i = 0; i < h->bus_messages->len && !found; i++) {
-      const GstStructure *s = g_ptr_array_index (h->bus_messages, i);
-      gchar sd = 0;
-
-      gst_structure_get (s, "side", G_TYPE_CHAR, &sd, NULL);
-      if (sd == side && gst_structure_has_name (s, name) &&
-          gst_structure_get_uint (s, "id", &got) && got == id)
-        found = s;
-    }
-    if (!found && !g_cond_wait_until (&h->cond, &h->lock, end))
-      break;
-  }
-  g_mutex_unlock (&h->lock);
-  return found;
-}
-
 static gint
 bus_error_code (const GstStructure * s)
 {
@@ -174,15 +147,11 @@ test_failed_message_fields (void)
 static void
 test_flag_in_confirming_frame (void)
 {
-  Harness *h = harness_new (ECHO_P, NULL, TRUE);
   Rx *rx = rx_new ();
+  /* 08 00 = flag FIN, 12 23 = message of 35 bytes */
+  Harness *h = raw_harness_rx ("27 08 00 12 23 " HDR ECHO_M "68 69", rx);
   GByteArray *got;
 
-  /* 08 00 = flag FIN, 12 23 = message of 35 bytes */
-  h->user = (gpointer) ("27 08 00 12 23 " HDR ECHO_M "68 69");
-  h->raw_on_message = raw_reply_first;
-  link_src_to_rx (h->a, rx);
-  harness_start (h);
   g_assert_cmpint (dial_raw (h, NULL), ==, -1);
   g_assert_true (rx_wait (rx, 2, TRUE));
   g_assert_cmpmem (rx->data->data, rx->data->len, "hi", 2);
