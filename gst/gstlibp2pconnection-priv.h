@@ -175,6 +175,8 @@ void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
 /* Sets (a reference) or clears the connection a pad belongs to. */
 void conn_pad_set_connection (GstLibp2pPad * pad, GstLibp2pConnection * conn);
 gint64 conn_now_us (void);
+/* What every substream still alive when its owner stops it ends with. */
+GError *conn_stopped_error (void);
 /* gpointer forms of ref/unref, for callbacks' data */
 gpointer conn_ref_gp (gpointer conn);
 void conn_unref_gp (gpointer conn);

@@ -67,6 +67,13 @@ gst_libp2p_key_is_valid (const gchar * key)
   return TRUE;
 }
 
+GError *
+conn_stopped_error (void)
+{
+  return gst_libp2p_error_new (GST_LIBP2P_ERROR_STOPPED,
+      "the element stopped");
+}
+
 /* A single-shot wait on the system clock, @timeout from now. */
 GstClockID
 conn_timer_start (GstClockTime timeout, GstClockCallback cb, gpointer data,
@@ -569,8 +576,7 @@ conn_take_all_locked (GstLibp2pConnection * conn)
       ss->was_open = ss->state == SS_OPEN;
       ss->state = SS_DONE;
       if (ss->error == NULL)
-        ss->error = gst_libp2p_error_new (GST_LIBP2P_ERROR_STOPPED,
-            "the element stopped");
+        ss->error = conn_stopped_error ();
     }
     ss_cancel_timer_locked (ss);
     ss->src_flushing = TRUE;

@@ -199,6 +199,28 @@ hs_make_noise (GstLibp2pConnection * conn, GError ** error)
   return hs_set_noise (conn, noise);
 }
 
+/* The handshake failed: @auth when the remote did not prove who it is. */
+static void
+hs_fail (GstLibp2pConnection * conn, gboolean auth, const GError * err)
+{
+  conn_end (conn, auth, "was not established", "WebRTC-direct handshake "
+      "with %s failed: %s", hs_remote_name (conn), err->message);
+}
+
+/* The roles without a dial make their Noise state once channel 0 is up;
+ * FALSE (reported) if they cannot.  Worker. */
+static gboolean
+hs_ensure_noise (GstLibp2pConnection * conn)
+{
+  g_autoptr (GError) err = NULL;
+
+  if (conn->noise || conn->settings.role == GST_LIBP2P_CONNECTION_DIAL ||
+      hs_make_noise (conn, &err))
+    return TRUE;
+  hs_fail (conn, FALSE, err);
+  return FALSE;
+}
+
 void
 hs_job_noise_start (GstLibp2pConnection * conn)
 {
@@ -207,12 +229,7 @@ hs_job_noise_start (GstLibp2pConnection * conn)
   g_autoptr (GError) err = NULL;
   Lp2pDirectStatus status = LP2P_DIRECT_NEED_MORE;
 
-  if (conn->noise == NULL && !hs_make_noise (conn, &err)) {
-    conn_end (conn, FALSE, "was not established", "WebRTC-direct handshake "
-        "with %s failed: %s", hs_remote_name (conn), err->message);
-    return;
-  }
-  if (!hs_is_initiator (&conn->settings))
+  if (!hs_ensure_noise (conn) || !hs_is_initiator (&conn->settings))
     return;
   g_mutex_lock (&conn->lock);
   /* on-open and our own look at the channel may both schedule this */
@@ -223,8 +240,7 @@ hs_job_noise_start (GstLibp2pConnection * conn)
   g_mutex_unlock (&conn->lock);
   hs_send (conn, out);
   if (status == LP2P_DIRECT_FAILED)
-    conn_end (conn, FALSE, "was not established", "WebRTC-direct handshake "
-        "with %s failed: %s", hs_remote_name (conn), err->message);
+    hs_fail (conn, FALSE, err);
 }
 
 /* DIAL: the node's DTLS certificate must be the certhash's; a mismatch is
@@ -280,12 +296,8 @@ hs_job_noise (GstLibp2pConnection * conn, GBytes * data)
     conn_end (conn, TRUE, "was not established", "%s", why);
     return;
   }
-  if (conn->noise == NULL && conn->settings.role !=
-      GST_LIBP2P_CONNECTION_DIAL && !hs_make_noise (conn, &err)) {
-    conn_end (conn, FALSE, "was not established", "WebRTC-direct handshake "
-        "with %s failed: %s", hs_remote_name (conn), err->message);
+  if (!hs_ensure_noise (conn))
     return;
-  }
 
   g_mutex_lock (&conn->lock);
   if (conn->noise) {
@@ -300,10 +312,8 @@ hs_job_noise (GstLibp2pConnection * conn, GBytes * data)
   if (status == LP2P_DIRECT_DONE)
     hs_connected (conn, &remote);
   else if (status == LP2P_DIRECT_FAILED)
-    conn_end (conn, err->code != LP2P_DIRECT_ERROR_CLOSED &&
-        err->code != LP2P_DIRECT_ERROR_FRAME, "was not established",
-        "WebRTC-direct handshake with %s failed: %s", hs_remote_name (conn),
-        err->message);
+    hs_fail (conn, err->code != LP2P_DIRECT_ERROR_CLOSED &&
+        err->code != LP2P_DIRECT_ERROR_FRAME, err);
 }
 
 static void

@@ -243,8 +243,7 @@ ss_finish_locked (Substream * ss, GError * error, gint flag)
   if (conn->stopping && error) {
     /* webrtcbin closes the channels while the element stops: say so */
     g_clear_error (&error);
-    error = gst_libp2p_error_new (GST_LIBP2P_ERROR_STOPPED,
-        "the element stopped");
+    error = conn_stopped_error ();
   }
   GST_DEBUG ("channel %d: substream %u ends: %s", ss->channel_id, ss->id,
       error ? error->message : "finished");
