@@ -75,6 +75,14 @@ GBytes *lp2p_webrtc_direct_addr_to_bytes (const Lp2pWebrtcDirectAddr * addr);
 gboolean lp2p_webrtc_direct_addr_is_loopback (const Lp2pWebrtcDirectAddr *
     addr);
 
+/* Binary multiaddrs of any shape libp2p nodes advertise (identify's
+ * listenAddrs and observedAddr) as text, or NULL + @error: an unknown
+ * protocol code, a truncated value, over the bounds (multiaddr-bin.c). */
+#define LP2P_MULTIADDR_MAX_BYTES 1024
+#define LP2P_MULTIADDR_MAX_COMPONENTS 32
+gchar *lp2p_multiaddr_bytes_to_string (const guint8 * data, gsize len,
+    GError ** error);
+
 /* 'u' + base64url(0x12 0x20 digest) */
 gchar *lp2p_certhash_encode (const guint8 digest[32]);
 /* "AA:BB:...", the form of SDP's a=fingerprint (RFC 8122), upper case */

@@ -562,6 +562,80 @@ test_ufrag (void)
     g_assert_true (g_ascii_isalnum (*p) || *p == '+' || *p == '/');
 }
 
+/* ---- binary multiaddrs (identify's listenAddrs / observedAddr) ---- */
+
+static gchar *
+bin_to_string (const gchar * h, GError ** err)
+{
+  g_autoptr (GBytes) b = hex (h);
+
+  return lp2p_multiaddr_bytes_to_string (g_bytes_get_data (b, NULL),
+      g_bytes_get_size (b), err);
+}
+
+static void
+check_bin (const gchar * hex, const gchar * want)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *got = bin_to_string (hex, &err);
+
+  g_assert_no_error (err);
+  g_assert_cmpstr (got, ==, want);
+}
+
+static void
+check_bin_bad (const gchar * hex, const gchar * what)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *got = bin_to_string (hex, &err);
+
+  g_assert_null (got);
+  g_assert_error (err, LP2P_MULTIADDR_ERROR, LP2P_MULTIADDR_ERROR_SYNTAX);
+  if (strstr (err->message, what) == NULL)
+    g_error ("'%s' does not say '%s'", err->message, what);
+}
+
+static void
+test_multiaddr_binary (void)
+{
+  Lp2pWebrtcDirectAddr a;
+  g_autoptr (GBytes) bin = NULL;
+  g_autofree gchar *text = NULL;
+  GString *many = g_string_new (NULL);
+  guint i;
+
+  /* multiformats/multiaddr README: /ip4/127.0.0.1/udp/1234 */
+  check_bin ("047f000001910204d2", "/ip4/127.0.0.1/udp/1234");
+  check_bin ("29000000000000000000000000000000010604d2dd03",
+      "/ip6/::1/tcp/1234/ws");
+  /* /dns4/example.com/tcp/443/wss, /p2p-circuit, /quic-v1 */
+  check_bin ("360b6578616d706c652e636f6d0601bbde03",
+      "/dns4/example.com/tcp/443/wss");
+  check_bin ("047f000001910204d2cd03a202", "/ip4/127.0.0.1/udp/1234/quic-v1"
+      "/p2p-circuit");
+  /* what lp2p_webrtc_direct_addr_to_bytes() writes reads back as it was
+   * written (certhash, peer id) */
+  g_assert_true (lp2p_webrtc_direct_addr_parse (SPEC_ADDR, &a, NULL));
+  bin = lp2p_webrtc_direct_addr_to_bytes (&a);
+  text = lp2p_multiaddr_bytes_to_string (g_bytes_get_data (bin, NULL),
+      g_bytes_get_size (bin), NULL);
+  g_assert_cmpstr (text, ==, SPEC_ADDR);
+
+  check_bin_bad ("", "0 bytes");
+  check_bin_bad ("047f0000", "/ip4: the value ends");
+  check_bin_bad ("0401020304910204", "/udp: the value ends");
+  check_bin_bad ("ff7f", "unknown protocol code 0x3fff");
+  check_bin_bad ("80", "bad protocol code");
+  check_bin_bad ("3605612f622e63", "not printable text");
+  check_bin_bad ("360a6578", "the value ends after");
+  check_bin_bad ("a503020102", "/p2p:");
+  check_bin_bad ("d20300", "/certhash: empty value");
+  for (i = 0; i < 33; i++)
+    g_string_append (many, "dd03");
+  check_bin_bad (many->str, "more than 32 components");
+  g_string_free (many, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -578,6 +652,7 @@ main (int argc, char **argv)
   g_test_add_func ("/multiaddr/variants", test_multiaddr_variants);
   g_test_add_func ("/multiaddr/rejects", test_multiaddr_rejects);
   g_test_add_func ("/multiaddr/dns", test_multiaddr_dns);
+  g_test_add_func ("/multiaddr/binary", test_multiaddr_binary);
   g_test_add_func ("/sdp/munge-offer", test_sdp_munge_offer);
   g_test_add_func ("/sdp/munge-offer-bundle-and-errors",
       test_sdp_munge_offer_bundle_and_errors);
