@@ -148,16 +148,19 @@ conn_create_channel (GstLibp2pConnection * conn, Substream * ss)
 }
 
 /* Creates an outbound substream proposing @proposals; key/n reserved at
- * once for a single proposal (@n from a requested pad, or -1).  Returns it
- * (the table holds it), or NULL with @error for bad arguments. */
+ * once for a single proposal (@n from a requested pad, or -1) of the
+ * application's (@service SVC_NONE).  Returns it (the table holds it), or
+ * NULL with @error for bad arguments. */
 static Substream *
 open_outbound_locked (GstLibp2pConnection * conn,
-    const gchar * const *proposals, gint n, GError ** error)
+    const gchar * const *proposals, gint n, Service service, GError ** error)
 {
   g_autoptr (GError) err = NULL;
   Lp2pMss *mss;
   Substream *ss;
-  gboolean lazy = conn->settings.lazy && proposals[0] && proposals[1] == NULL;
+  /* a service waits for the confirmation: it may close at once */
+  gboolean lazy = conn->settings.lazy && service == SVC_NONE &&
+      proposals[0] && proposals[1] == NULL;
 
   mss = lp2p_mss_dialer_new (proposals, lazy, &err);
   if (mss == NULL) {
@@ -170,9 +173,20 @@ open_outbound_locked (GstLibp2pConnection * conn,
   ss->proposals = g_strdupv ((gchar **) proposals);
   ss->protocol = g_strdup (proposals[0]);
   ss->state = SS_WAIT_CONNECT;
-  if (proposals[1] == NULL)
+  ss->service = service;
+  if (proposals[1] == NULL && service == SVC_NONE)
     conn_assign_key_locked (ss, proposals[0], n);
   return ss;
+}
+
+void
+conn_open_service_locked (GstLibp2pConnection * conn,
+    const gchar * const *proposals, Service service)
+{
+  Substream *ss = open_outbound_locked (conn, proposals, -1, service, NULL);
+
+  if (ss && conn->connected)
+    conn_schedule_locked (conn, JOB_CREATE_CHANNEL, ss, NULL);
 }
 
 /* The application may see the PeerConnection's CONNECTED before our own
@@ -239,7 +253,7 @@ gst_libp2p_connection_open (GstLibp2pConnection * conn,
         gst_libp2p_error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
             "cannot open %s: the connection is not established",
             main ? main : "(null)"));
-  ss = main ? open_outbound_locked (conn, protocols, -1, &err) : NULL;
+  ss = main ? open_outbound_locked (conn, protocols, -1, SVC_NONE, &err) : NULL;
   if (ss == NULL)
     return conn_fail_now_unlock (conn, main, err ? err :
         gst_libp2p_error_new (GST_LIBP2P_ERROR_INVALID_ARGUMENT,
@@ -291,7 +305,7 @@ gst_libp2p_connection_add_sink_pad (GstLibp2pConnection * conn,
       g_mutex_unlock (&conn->lock);
       return GST_LIBP2P_SINK_BIND_NO_PROTOCOL;
     }
-    ss = open_outbound_locked (conn, list, n, NULL);
+    ss = open_outbound_locked (conn, list, n, SVC_NONE, NULL);
     if (ss && conn->connected && conn->running)
       now = ss_ref (ss);
   }

@@ -60,6 +60,16 @@ typedef enum
   SS_DONE,                      /* ended: channel closing, pads going */
 } SsState;
 
+/* A substream the connection serves itself, without pads
+ * (gstlibp2pservices.c). */
+typedef enum
+{
+  SVC_NONE,                     /* the application's */
+  SVC_PING_RESPONDER,           /* inbound /ipfs/ping/1.0.0: echoes */
+  SVC_ID_RESPONDER,             /* inbound /ipfs/id/1.0.0: our identify */
+  SVC_ID_REQUESTER,             /* outbound /ipfs/id/1.0.0: the remote's */
+} Service;
+
 typedef struct _Substream Substream;
 
 struct _Substream
@@ -97,7 +107,8 @@ struct _Substream
   gboolean opened_reported;     /* the owner heard OPENED */
   gboolean ended;               /* the end job ran */
   gboolean counted;             /* in conn->live_outbound */
-  gboolean responder;           /* an inbound ping answered internally */
+  Service service;              /* SVC_NONE: the application's */
+  GByteArray *svc_in;           /* SVC_ID_REQUESTER: what arrived */
   gboolean removing;
   GError *error;
   guint64 bytes_in, bytes_out;
@@ -115,6 +126,7 @@ typedef enum
   JOB_NOISE,                    /* a channel-0 message (no substream) */
   JOB_NOISE_START,              /* initiator: channel 0 opened */
   JOB_RESOLVE,                  /* resolve the dial address's name */
+  JOB_IDENTIFIED,               /* tell the owner the remote's identify */
 } JobType;
 
 struct _GstLibp2pConnection
@@ -128,7 +140,7 @@ struct _GstLibp2pConnection
   GstLibp2pRtc *rtc;
   GstLibp2pChannel *channel0;
   /* what the listener side offers (and lists in its ls answer): the
-   * settings' protocols, plus ping when the responder answers it */
+   * settings' protocols, plus ping and identify when we answer them */
   gchar **listen_protocols;
 
   gboolean running;
@@ -154,6 +166,11 @@ struct _GstLibp2pConnection
   guint64 stat_opened, stat_failed, stat_bytes_in, stat_bytes_out;
   guint64 stat_reassembled;     /* frames split across messages */
   guint64 stat_pings;           /* ping payloads echoed by the responder */
+
+  /* identify (gstlibp2pservices.c) */
+  GstStructure *remote_identify;        /* libp2p-identify, once known */
+  GError *identify_error;       /* or why it failed */
+  gboolean identify_reported;   /* the owner heard identified() */
 };
 
 /* gstlibp2pconnection.c */
@@ -169,6 +186,10 @@ void conn_report (GstLibp2pConnection * conn, Substream * ss,
 /* gstlibp2pconnection-open.c */
 void conn_assign_key_locked (Substream * ss, const gchar * protocol, gint n);
 void conn_create_channel (GstLibp2pConnection * conn, Substream * ss);
+/* An outbound substream the connection serves itself (no key, no pads);
+ * its channel is created by the worker once connected. */
+void conn_open_service_locked (GstLibp2pConnection * conn,
+    const gchar * const *proposals, Service service);
 /* Binds a waiting requested sink pad named after @ss, if any. */
 void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
     Substream * ss);
@@ -203,6 +224,8 @@ void ss_cancel_timer_locked (Substream * ss);
 /* Our write half is done: FIN (once) and the FIN_ACK deadline.  Drops
  * conn->lock while sending. */
 void ss_close_write_locked (Substream * ss);
+/* The same, the FIN appended to @to_send (a GPtrArray of GBytes frames). */
+void ss_close_write_to_locked (Substream * ss, GPtrArray * to_send);
 void ss_send_flag (Substream * ss, gint flag);
 gboolean ss_send_frame_unlocked (Substream * ss, GBytes * frame,
     GError ** error);
@@ -210,6 +233,24 @@ void ss_maybe_remove_locked (Substream * ss);
 void ss_on_channel_open (gpointer data);
 /* Wakes the writers of @ss. */
 void ss_wake_writers_locked (Substream * ss);
+
+/* gstlibp2pservices.c */
+/* The protocols the connection answers itself, that 'protocols' lacks. */
+gboolean svc_answers (GstLibp2pConnection * conn, const gchar * protocol);
+/* The service of an inbound substream that negotiated @protocol. */
+Service svc_for_inbound (GstLibp2pConnection * conn, const gchar * protocol);
+/* @ss (a service) is open: the identify responder sends its message and
+ * FIN, the requester its FIN. */
+void svc_on_open_locked (Substream * ss, GPtrArray * to_send);
+void svc_on_payload_locked (Substream * ss, const guint8 * data, gsize size,
+    GPtrArray * to_send);
+/* The remote closed its write half. */
+void svc_on_remote_fin_locked (Substream * ss, GPtrArray * to_send);
+/* @ss (a service) ended: the requester's failure is the identify's. */
+void svc_on_end_locked (Substream * ss);
+/* The connection is authenticated: ask the remote's identify. */
+void svc_start_identify_locked (GstLibp2pConnection * conn);
+void svc_job_identified (GstLibp2pConnection * conn);
 
 /* gstlibp2pstreampads.c */
 GstPad *pads_new_src_locked (Substream * ss);

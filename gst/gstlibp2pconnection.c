@@ -15,6 +15,8 @@
 #include "gstlibp2pconnection-priv.h"
 #include "gstlibp2pwebrtcbin.h"
 
+#include "identify.h"
+
 #include <string.h>
 
 GST_DEBUG_CATEGORY (gst_libp2p_connection_debug);
@@ -155,12 +157,15 @@ conn_report (GstLibp2pConnection * conn, Substream * ss,
 
 /* The end of @ss as its requester sees it: every opened substream one
  * CLOSED, every outbound one that never opened one FAILED; nobody asked for
- * an inbound one that never opened (spec reference b.5), nor for the ping
- * responder's. */
+ * an inbound one that never opened (spec reference b.5), nor for what the
+ * connection serves itself (gstlibp2pservices.c). */
 static void
 conn_report_end (GstLibp2pConnection * conn, Substream * ss)
 {
-  if (ss->opened_reported)
+  if (ss->service != SVC_NONE)
+    GST_DEBUG ("%s substream %u ended: %s", ss->protocol, ss->id,
+        ss->error ? ss->error->message : "finished");
+  else if (ss->opened_reported)
     conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_CLOSED);
   else if (ss->outbound)
     conn_report (conn, ss, GST_LIBP2P_SUBSTREAM_FAILED);
@@ -244,7 +249,7 @@ job_end (GstLibp2pConnection * conn, Substream * ss)
   ss_detach_channel (ss);
 
   g_mutex_lock (&conn->lock);
-  if (!ss->was_open)
+  if (!ss->was_open && ss->service == SVC_NONE)
     conn->stat_failed++;
   g_mutex_unlock (&conn->lock);
 
@@ -320,6 +325,9 @@ worker_func (gpointer data, gpointer user_data)
       break;
     case JOB_RESOLVE:
       hs_job_resolve (conn);
+      break;
+    case JOB_IDENTIFIED:
+      svc_job_identified (conn);
       break;
   }
   if (job->ss)
@@ -483,15 +491,27 @@ gst_libp2p_connection_unref (GstLibp2pConnection * conn)
   g_strfreev (s->protocols);
   g_strfreev (conn->listen_protocols);
   g_free (s->peer_address);
+  g_free (s->agent_version);
   g_free (conn->remote_peer_id);
+  g_clear_pointer (&conn->remote_identify, gst_structure_free);
+  g_clear_error (&conn->identify_error);
   lp2p_direct_noise_free (conn->noise);
   g_mutex_clear (&conn->lock);
   g_free (conn);
 }
 
-/* The protocols a remote may open, as ls lists them: 'protocols', and the
- * ping responder's when it answers (js-libp2p and smoldot ask ls, and
- * identify will list the same). */
+static void
+add_unlisted (GPtrArray * list, const GstLibp2pConnectionSettings * s,
+    gboolean on, const gchar * protocol)
+{
+  if (on && !(s->protocols && g_strv_contains ((const gchar * const *)
+              s->protocols, protocol)))
+    g_ptr_array_add (list, g_strdup (protocol));
+}
+
+/* The protocols a remote may open, as ls and identify list them:
+ * 'protocols', and ping's and identify's when the connection answers them
+ * (js-libp2p and smoldot ask ls). */
 static gchar **
 listen_protocols_new (const GstLibp2pConnectionSettings * s)
 {
@@ -500,10 +520,8 @@ listen_protocols_new (const GstLibp2pConnectionSettings * s)
 
   for (i = 0; s->protocols && s->protocols[i]; i++)
     g_ptr_array_add (list, g_strdup (s->protocols[i]));
-  if (s->ping_responder && !(s->protocols &&
-          g_strv_contains ((const gchar * const *) s->protocols,
-              LP2P_PING_PROTOCOL)))
-    g_ptr_array_add (list, g_strdup (LP2P_PING_PROTOCOL));
+  add_unlisted (list, s, s->ping_responder, LP2P_PING_PROTOCOL);
+  add_unlisted (list, s, s->identify, LP2P_IDENTIFY_PROTOCOL);
   g_ptr_array_add (list, NULL);
   return (gchar **) g_ptr_array_free (list, FALSE);
 }
@@ -524,6 +542,8 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
   conn->settings = *settings;
   conn->settings.protocols = g_strdupv (settings->protocols);
   conn->settings.peer_address = g_strdup (settings->peer_address);
+  conn->settings.agent_version = g_strdup (settings->agent_version ?
+      settings->agent_version : "gst-libp2p");
   conn->listen_protocols = listen_protocols_new (settings);
   conn->owner = owner;
   conn->owner_data = owner_data;

@@ -59,6 +59,10 @@ typedef struct
   guint max_frame_size;
   gboolean lazy;
   gboolean ping_responder;
+  /* answer /ipfs/id/1.0.0 (when 'protocols' lacks it) and, in the
+   * handshake roles, ask the remote's once authenticated */
+  gboolean identify;
+  gchar *agent_version;         /* what our identify says we are */
   guint64 send_high_water;
   guint receive_queue_size;
   guint32 stream_id_base;       /* stream-start ids unique across elements */
@@ -103,6 +107,11 @@ typedef struct
    * substream was ended before. */
   void (*ended) (gpointer owner, const GError * error, gboolean auth,
       gboolean was_connected);
+  /* the worker: the remote answered our identify request (@info, a
+   * libp2p-identify structure the owner takes), or it failed (@info NULL,
+   * @error).  Once per connection, never while stopping.  May be NULL. */
+  void (*identified) (gpointer owner, GstStructure * info,
+      const GError * error);
 } GstLibp2pConnectionOwner;
 
 /* Starts a connection over @webrtcbin (in PAUSED or about to be): creates
@@ -151,6 +160,9 @@ void gst_libp2p_connection_remove_sink_pad (GstLibp2pConnection * conn,
 /* application/x-libp2p-stats; the caller owns it.  @conn NULL: the stats
  * of no connection (every counter 0). */
 GstStructure *gst_libp2p_connection_get_stats (GstLibp2pConnection * conn);
+/* What the remote's identify said (a copy), or NULL before it came. */
+GstStructure *gst_libp2p_connection_get_remote_identify (GstLibp2pConnection
+    * conn);
 /* The id given to the newest substream (to continue the numbering). */
 guint gst_libp2p_connection_get_last_substream_id (GstLibp2pConnection *
     conn);

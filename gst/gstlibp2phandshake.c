@@ -91,6 +91,7 @@ hs_connected (GstLibp2pConnection * conn, const Lp2pPeerId * remote)
   g_free (conn->remote_peer_id);
   conn->remote_peer_id = g_strdup (peer);
   conn_set_connected_locked (conn);
+  svc_start_identify_locked (conn);
   g_mutex_unlock (&conn->lock);
   GST_INFO ("connected to %s, authenticated as %s", hs_remote_name (conn),
       peer);

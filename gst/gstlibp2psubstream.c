@@ -15,7 +15,7 @@
  * Receiving runs on webrtcbin's thread and never blocks: frames are decoded
  * where they arrive, fed to multistream-select or to the half-close
  * machine, payloads wrapped (not copied) and queued for the src pad task;
- * replies (negotiation steps, FIN_ACK, the ping responder's echoes) are
+ * replies (negotiation steps, FIN_ACK, what services send) are
  * collected and sent after the frames, under send_lock.
  * Locks and threads: gstlibp2pconnection-priv.h.
  */
@@ -54,6 +54,8 @@ ss_unref (Substream * ss)
   g_strfreev (ss->proposals);
   g_free (ss->protocol);
   g_free (ss->key);
+  if (ss->svc_in)
+    g_byte_array_unref (ss->svc_in);
   g_clear_error (&ss->error);
   g_cond_clear (&ss->cond);
   g_cond_clear (&ss->src_cond);
@@ -194,8 +196,8 @@ frames_new (void)
 
 /* FIN (once) and its FIN_ACK deadline, appended to @to_send: the one place
  * our write half is closed (a sink pad's EOS or release, a src pad's EOS
- * with nobody writing, the ping responder after the pinger's FIN). */
-static void
+ * with nobody writing, a service when it has said all). */
+void
 ss_close_write_to_locked (Substream * ss, GPtrArray * to_send)
 {
   Lp2pSubstreamActions act;
@@ -255,6 +257,7 @@ ss_finish_locked (Substream * ss, GError * error, gint flag)
   if (ss->was_open)
     ss_queue_eos_locked (ss);
   ss_wake_writers_locked (ss);
+  svc_on_end_locked (ss);
   conn_schedule_locked (conn, JOB_END, ss, NULL);
 }
 
@@ -288,9 +291,8 @@ accept_cb (const gchar * protocol, gpointer user_data)
   GstLibp2pConnection *conn = ss->conn;
   gboolean accept;
 
-  /* the responder answers pings that 'protocols' does not claim */
-  if (conn->settings.ping_responder &&
-      g_str_equal (protocol, LP2P_PING_PROTOCOL))
+  /* ping and identify that 'protocols' does not claim are ours */
+  if (svc_answers (conn, protocol))
     return ss->state == SS_NEGOTIATING;
   /* Called from lp2p_mss_feed() under conn->lock: never call out under it. */
   g_mutex_unlock (&conn->lock);
@@ -338,46 +340,20 @@ wrap_payload (GBytes * msg, const Lp2pFrame * f)
   return gst_buffer_new_memdup (f->data, f->size);
 }
 
-static gboolean
-protocol_listed (GstLibp2pConnection * conn, const gchar * protocol)
-{
-  return conn->settings.protocols &&
-      g_strv_contains ((const gchar * const *) conn->settings.protocols,
-      protocol);
-}
-
-/* Echoes what the remote pings (libp2p/specs ping/ping.md: the listener
- * sends back every 32-byte payload, on the same stream). */
-static void
-ss_responder_echo_locked (Substream * ss, const guint8 * data, gsize size,
-    GPtrArray * to_send)
-{
-  GPtrArray *frames = lp2p_frame_encode_split (LP2P_FLAG_NONE, data, size,
-      ss->conn->settings.max_frame_size);
-  guint i;
-
-  for (i = 0; i < frames->len; i++)
-    g_ptr_array_add (to_send, g_bytes_ref (g_ptr_array_index (frames, i)));
-  g_ptr_array_unref (frames);
-  ss->bytes_in += size;
-  ss->bytes_out += size;
-  ss->conn->stat_pings++;
-}
-
-/* Payload of an open substream: to the src pad, or the responder's echo. */
+/* Payload of an open substream: to the src pad, or to its service. */
 static void
 ss_take_payload_locked (Substream * ss, const guint8 * data, gsize size,
     GstBuffer * buf, GPtrArray * to_send)
 {
-  if (ss->responder)
-    ss_responder_echo_locked (ss, data, size, to_send);
+  if (ss->service != SVC_NONE)
+    svc_on_payload_locked (ss, data, size, to_send);
   else
     ss_deliver_locked (ss, buf ? gst_buffer_ref (buf) :
         gst_buffer_new_memdup (data, size));
 }
 
 /* The negotiation succeeded: the one transition to OPEN.  An inbound ping
- * that 'protocols' does not list is answered inside (no pads). */
+ * or identify that 'protocols' does not list is served inside (no pads). */
 static void
 ss_negotiated_locked (Substream * ss, GPtrArray * to_send)
 {
@@ -387,12 +363,11 @@ ss_negotiated_locked (Substream * ss, GPtrArray * to_send)
 
   g_free (ss->protocol);
   ss->protocol = g_strdup (lp2p_mss_get_protocol (ss->mss));
-  ss->responder = !ss->outbound && conn->settings.ping_responder &&
-      g_str_equal (ss->protocol, LP2P_PING_PROTOCOL) &&
-      !protocol_listed (conn, LP2P_PING_PROTOCOL);
+  if (!ss->outbound)
+    ss->service = svc_for_inbound (conn, ss->protocol);
   ss->state = SS_OPEN;
   ss_cancel_timer_locked (ss);
-  if (!ss->responder) {
+  if (ss->service == SVC_NONE) {
     key = gst_libp2p_protocol_key (ss->protocol);
     /* a fallback or an inbound substream gets its key and number now */
     if (ss->key == NULL || !g_str_equal (ss->key, key)) {
@@ -402,7 +377,9 @@ ss_negotiated_locked (Substream * ss, GPtrArray * to_send)
     conn->stat_opened++;
   }
   GST_DEBUG ("channel %d: negotiated %s (substream %u, %s)", ss->channel_id,
-      ss->protocol, ss->id, ss->responder ? "answering pings" : ss->key);
+      ss->protocol, ss->id, ss->service ? "served inside" : ss->key);
+  if (ss->service != SVC_NONE)
+    svc_on_open_locked (ss, to_send);
   if (g_bytes_get_size (left) > 0) {
     g_autoptr (GstBuffer) buf = gst_buffer_new_wrapped_bytes (left);
 
@@ -410,7 +387,7 @@ ss_negotiated_locked (Substream * ss, GPtrArray * to_send)
         g_bytes_get_size (left), buf, to_send);
   }
   ss_wake_writers_locked (ss);
-  if (!ss->responder)
+  if (ss->service == SVC_NONE)
     conn_schedule_locked (conn, JOB_EXPOSE, ss, NULL);
 }
 
@@ -439,9 +416,8 @@ ss_handle_actions_locked (Substream * ss, const Lp2pSubstreamActions * act,
   switch (act->event) {
     case LP2P_SUBSTREAM_EVENT_REMOTE_FIN:
       ss_queue_eos_locked (ss);
-      /* the pinger is done: so is the responder (FIN after the echoes) */
-      if (ss->responder)
-        ss_close_write_to_locked (ss, to_send);
+      if (ss->service != SVC_NONE)
+        svc_on_remote_fin_locked (ss, to_send);
       break;
     case LP2P_SUBSTREAM_EVENT_STOP_SENDING:
     case LP2P_SUBSTREAM_EVENT_WRITE_CLOSED:
@@ -468,7 +444,7 @@ ss_on_open_frame_locked (Substream * ss, const Lp2pFrame * f, GBytes * msg,
 
   lp2p_substream_on_frame (&ss->hc, f, &act);
   if (act.deliver && f->size > 0) {
-    g_autoptr (GstBuffer) buf = ss->responder ? NULL : wrap_payload (msg, f);
+    g_autoptr (GstBuffer) buf = ss->service ? NULL : wrap_payload (msg, f);
 
     ss_take_payload_locked (ss, f->data, f->size, buf, to_send);
   }

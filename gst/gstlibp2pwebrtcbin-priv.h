@@ -33,6 +33,9 @@ G_BEGIN_DECLS
 #define DEFAULT_LAZY TRUE
 #define DEFAULT_DIAL_ON_REQUEST FALSE
 #define DEFAULT_PING_RESPONDER TRUE
+#define DEFAULT_IDENTIFY TRUE
+/* identify's agentVersion (libp2p/specs identify: "name/version") */
+#define DEFAULT_AGENT_VERSION "gst-libp2p/" VERSION
 /* Sending waits while the channel holds more than this. */
 #define DEFAULT_SEND_HIGH_WATER (1024 * 1024)
 /* Bytes queued for one src pad before the substream is reset: litep2p
@@ -61,6 +64,9 @@ enum
   PROP_REMOTE_PEER_ID,
   PROP_CONNECT_TIMEOUT,
   PROP_PING_RESPONDER,
+  PROP_IDENTIFY,
+  PROP_AGENT_VERSION,
+  PROP_REMOTE_IDENTIFY,
 };
 
 enum
@@ -98,6 +104,8 @@ struct _GstLibp2pWebrtcBin
   gboolean dial_on_request;
   gboolean dial_on_request_set; /* set explicitly: no default by mode */
   gboolean ping_responder;
+  gboolean identify;
+  gchar *agent_version;
   guint64 send_high_water;
   guint receive_queue_size;
   guint32 stream_id_base;       /* random: stream ids unique across elements */
@@ -110,6 +118,7 @@ struct _GstLibp2pWebrtcBin
   Lp2pWebrtcDirectAddr addr;
   Lp2pIdentity *identity;       /* private-key, or generated on demand */
   gchar *remote_peer_id;
+  GstStructure *remote_identify;        /* libp2p-identify, once it came */
 };
 
 G_GNUC_INTERNAL GstLibp2pConnection *bin_get_connection (GstLibp2pWebrtcBin *

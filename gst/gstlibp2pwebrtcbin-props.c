@@ -226,6 +226,15 @@ bin_set_property (GObject * object, guint prop_id,
     case PROP_PING_RESPONDER:
       self->ping_responder = g_value_get_boolean (value);
       break;
+    case PROP_IDENTIFY:
+      self->identify = g_value_get_boolean (value);
+      break;
+    case PROP_AGENT_VERSION:
+      g_free (self->agent_version);
+      self->agent_version = g_value_dup_string (value);
+      if (self->agent_version == NULL)
+        self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
+      break;
     case PROP_NEGOTIATION_TIMEOUT:
       self->negotiation_timeout = g_value_get_uint64 (value);
       break;
@@ -314,6 +323,15 @@ bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PING_RESPONDER:
       g_value_set_boolean (value, self->ping_responder);
+      break;
+    case PROP_IDENTIFY:
+      g_value_set_boolean (value, self->identify);
+      break;
+    case PROP_AGENT_VERSION:
+      g_value_set_string (value, self->agent_version);
+      break;
+    case PROP_REMOTE_IDENTIFY:
+      g_value_set_boxed (value, self->remote_identify);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -446,6 +464,28 @@ bin_install_properties (GObjectClass * gobject_class)
           "every 10 s, and it drops a connection whose ping goes "
           "unanswered)", DEFAULT_PING_RESPONDER,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_IDENTIFY,
+      g_param_spec_boolean ("identify", "Identify",
+          "Answer the remote's /ipfs/id/1.0.0 substreams inside the element "
+          "when 'protocols' does not list it (our agent-version, public key, "
+          "the protocols we accept, and the address we dialed as the "
+          "remote's observed address), and once a WebRTC-direct connection "
+          "is authenticated ask the remote's identify: what it says is the "
+          "libp2p-identify element message and remote-identify.  js-libp2p "
+          "and smoldot identify every peer they connect to",
+          DEFAULT_IDENTIFY, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_AGENT_VERSION,
+      g_param_spec_string ("agent-version", "Agent version",
+          "What our identify says we are (agentVersion, \"name/version\")",
+          DEFAULT_AGENT_VERSION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_IDENTIFY,
+      g_param_spec_boxed ("remote-identify", "Remote identify",
+          "What the remote's identify said, once it answered (NULL before): "
+          "libp2p-identify with peer-id, protocol-version, agent-version "
+          "(strings), protocols, listen-addrs (arrays of strings) and "
+          "observed-addr (string: our address as the remote sees it); "
+          "fields the remote left out are absent", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "application/x-libp2p-stats: substreams-opened, substreams-failed "

@@ -182,6 +182,9 @@ owner_connected (gpointer owner, const gchar * remote_peer_id)
     return;                     /* application signalling: nothing proven */
   g_mutex_lock (&self->lock);
   g_free (self->remote_peer_id);
+  g_free (self->agent_version);
+  if (self->remote_identify)
+    gst_structure_free (self->remote_identify);
   self->remote_peer_id = g_strdup (remote_peer_id);
   local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id
       (bin_ensure_identity_locked (self)));
@@ -221,9 +224,39 @@ owner_ended (gpointer owner, const GError * error, gboolean auth,
             error->message), ("WebRTC-direct dial of %s", address));
 }
 
+/* The remote's identify: kept for remote-identify and posted as the
+ * libp2p-identify element message (with an error field when it failed). */
+static void
+owner_identified (gpointer owner, GstStructure * info, const GError * error)
+{
+  GstLibp2pWebrtcBin *self = owner;
+  GstStructure *msg;
+
+  if (info) {
+    msg = gst_structure_copy (info);
+    g_mutex_lock (&self->lock);
+    if (self->remote_identify)
+      gst_structure_free (self->remote_identify);
+    self->remote_identify = info;
+    g_mutex_unlock (&self->lock);
+    g_object_notify (G_OBJECT (self), "remote-identify");
+  } else {
+    g_autofree gchar *peer = NULL;
+
+    g_mutex_lock (&self->lock);
+    peer = g_strdup (self->remote_peer_id);
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    msg = gst_structure_new ("libp2p-identify", "peer-id", G_TYPE_STRING,
+        peer, "error", G_TYPE_ERROR, error, NULL);
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), msg));
+}
+
 static const GstLibp2pConnectionOwner owner_funcs = {
   owner_accept_protocol, owner_add_pad, owner_remove_pad, owner_substream,
-  owner_connected, owner_ended
+  owner_connected, owner_ended, owner_identified
 };
 
 /* ---- action signal ---- */
@@ -389,6 +422,8 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->max_frame_size = self->max_frame_size;
   s->lazy = self->lazy;
   s->ping_responder = self->ping_responder;
+  s->identify = self->identify;
+  s->agent_version = self->agent_version;
   s->send_high_water = self->send_high_water;
   s->receive_queue_size = self->receive_queue_size;
   s->stream_id_base = self->stream_id_base;
@@ -439,6 +474,7 @@ start (GstLibp2pWebrtcBin * self)
     return FALSE;
   }
   g_clear_pointer (&self->remote_peer_id, g_free);
+  g_clear_pointer (&self->remote_identify, gst_structure_free);
   make_settings_locked (self, &settings);
   webrtc = gst_object_ref (self->webrtcbin);
   g_mutex_unlock (&self->lock);
@@ -594,6 +630,8 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->lazy = DEFAULT_LAZY;
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
   self->ping_responder = DEFAULT_PING_RESPONDER;
+  self->identify = DEFAULT_IDENTIFY;
+  self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
   self->connect_timeout = DEFAULT_CONNECT_TIMEOUT;

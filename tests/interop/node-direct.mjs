@@ -4,12 +4,16 @@
 // /echo/1.0.0 handler that sends back every byte it reads, then closes.
 //
 // Stdin takes JSON lines: {op:'ping', peerId} pings that (connected) peer
-// with @libp2p/ping.  It prints JSON lines on stdout:
+// with @libp2p/ping; {op:'self'} asks what the node says of itself in its
+// identify.  It prints JSON lines on stdout:
 //   {ev:'listening', addr, peerId}          the multiaddr to dial
 //   {ev:'connection', peerId, addr}         a peer connected (its peer id)
 //   {ev:'echo-done', bytes}                 an echo stream ended
 //   {ev:'closed', peerId}                   a connection closed
 //   {ev:'pong', rtt} / {ev:'ping-failed', error}   the outcome of op ping
+//   {ev:'identify', peerId, agentVersion, protocolVersion, protocols,
+//    listenAddrs, observedAddr}            @libp2p/identify identified a peer
+//   {ev:'self', agentVersion, protocols, listenAddrs}   the answer to op self
 //   {ev:'stun', ...}  (liveness mode)       see below
 // and exits when stdin closes.
 //
@@ -35,6 +39,7 @@ process.stdout.on('error', () => process.exit(0))
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const host = process.env.INTEROP_LOCAL_IP ?? '127.0.0.1'
 const livenessMs = Number(process.env.LIVENESS_MS ?? 0)
+const userAgent = 'gst-libp2p-interop-node/1.0.0'
 
 const node = await createLibp2p({
   addresses: { listen: [`/ip4/${host}/udp/0/webrtc-direct`] },
@@ -45,7 +50,8 @@ const node = await createLibp2p({
   connectionGater: {
     denyDialMultiaddr: (ma) => !ma.toString().startsWith(`/ip4/${host}/`)
   },
-  services: { ping: ping(), identify: identify() }
+  services: { ping: ping(), identify: identify() },
+  nodeInfo: { userAgent }
 })
 
 await node.handle('/echo/1.0.0', async (stream) => {
@@ -69,6 +75,18 @@ await node.handle('/echo/1.0.0', async (stream) => {
 
 node.addEventListener('connection:open', (e) => {
   out({ ev: 'connection', peerId: e.detail.remotePeer.toString(), addr: e.detail.remoteAddr.toString() })
+})
+node.addEventListener('peer:identify', (e) => {
+  const d = e.detail
+  out({
+    ev: 'identify',
+    peerId: d.peerId.toString(),
+    agentVersion: d.agentVersion,
+    protocolVersion: d.protocolVersion,
+    protocols: d.protocols,
+    listenAddrs: d.listenAddrs.map((ma) => ma.toString()),
+    observedAddr: d.observedAddr?.toString()
+  })
 })
 node.addEventListener('connection:close', (e) => {
   out({ ev: 'closed', peerId: e.detail.remotePeer.toString() })
@@ -131,6 +149,17 @@ async function startRelay (nodeHost, nodePort) {
 const rl = createInterface({ input: process.stdin })
 rl.on('line', async (line) => {
   const cmd = JSON.parse(line)
+  if (cmd.op === 'self') {
+    // what @libp2p/identify's handleProtocol sends: the peer store's
+    // protocols of this node and its addresses without /p2p
+    const me = await node.peerStore.get(node.peerId)
+    out({
+      ev: 'self',
+      agentVersion: userAgent,
+      protocols: me.protocols,
+      listenAddrs: node.getMultiaddrs().map((ma) => ma.decapsulateCode(421).toString())
+    })
+  }
   if (cmd.op === 'ping') {
     // @libp2p/ping over the connection the peer made to us
     try {

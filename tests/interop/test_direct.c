@@ -434,6 +434,140 @@ test_direct_node_pings_us (void)
   }
 }
 
+static gint
+cmp_strp (const gchar ** a, const gchar ** b)
+{
+  return strcmp (*a, *b);
+}
+
+/* The strings of a GstValueArray field, sorted, joined by ' '. */
+static gchar *
+gst_strings (const GstStructure * s, const gchar * field)
+{
+  const GValue *arr = gst_structure_get_value (s, field);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  guint i;
+
+  g_assert_nonnull (arr);
+  g_assert_true (GST_VALUE_HOLDS_ARRAY (arr));
+  for (i = 0; i < gst_value_array_get_size (arr); i++)
+    g_ptr_array_add (items, (gpointer) g_value_get_string
+        (gst_value_array_get_value (arr, i)));
+  g_ptr_array_sort (items, (GCompareFunc) cmp_strp);
+  g_ptr_array_add (items, NULL);
+  return g_strjoinv (" ", (gchar **) items->pdata);
+}
+
+/* The strings of a JSON array member, sorted, joined by ' '. */
+static gchar *
+json_strings (JsonObject * o, const gchar * member)
+{
+  JsonArray *a = json_object_get_array_member (o, member);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  guint i;
+
+  g_assert_nonnull (a);
+  for (i = 0; i < json_array_get_length (a); i++)
+    g_ptr_array_add (items, (gpointer) json_array_get_string_element (a, i));
+  g_ptr_array_sort (items, (GCompareFunc) cmp_strp);
+  g_ptr_array_add (items, NULL);
+  return g_strjoinv (" ", (gchar **) items->pdata);
+}
+
+/* identify both ways (libp2p/specs identify/README.md): @libp2p/identify
+ * asks ours on the connection we made and parses it (its peer:identify
+ * event: our agent, the protocols we accept, the address we dialed as its
+ * observed address); we ask the node's and report it (libp2p-identify,
+ * remote-identify) as the node says of itself. */
+static void
+test_direct_identify_both_ways (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  g_autofree gchar *ours = NULL, *got = NULL, *want = NULL;
+  const GstStructure *s;
+  GstStructure *prop = NULL, *msg;
+  JsonObject *o, *self;
+
+  g_object_set (n->h->a, "agent-version", "identify-test/2.0", NULL);
+  dial_and_wait (n, n->addr);
+  g_object_get (n->h->a, "peer-id", &ours, NULL);
+
+  /* the node's view of us */
+  o = node_wait (n, "identify", WAIT_S);
+  g_assert_nonnull (o);
+  g_assert_cmpstr (json_object_get_string_member (o, "peerId"), ==, ours);
+  g_assert_cmpstr (json_object_get_string_member (o, "agentVersion"), ==,
+      "identify-test/2.0");
+  g_assert_cmpstr (json_object_get_string_member (o, "protocolVersion"), ==,
+      "ipfs/0.1.0");
+  got = json_strings (o, "protocols");
+  g_assert_cmpstr (got, ==, "/echo/1.0.0 /ipfs/id/1.0.0 /ipfs/ping/1.0.0");
+  g_clear_pointer (&got, g_free);
+  /* a dialer listens nowhere */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o,
+              "listenAddrs")), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "observedAddr"), ==,
+      n->addr);
+  json_object_unref (o);
+
+  /* our view of the node, against what it says of itself */
+  s = wait_bus (n->h, 'a', "libp2p-identify");
+  g_assert_nonnull (s);
+  g_assert_false (gst_structure_has_field (s, "error"));
+  json_proc_send (n->jp, "{\"op\":\"self\"}");
+  self = node_wait (n, "self", WAIT_S);
+  g_assert_nonnull (self);
+  g_assert_cmpstr (gst_structure_get_string (s, "peer-id"), ==, n->peer_id);
+  g_assert_cmpstr (gst_structure_get_string (s, "agent-version"), ==,
+      json_object_get_string_member (self, "agentVersion"));
+  g_assert_cmpstr (gst_structure_get_string (s, "protocol-version"), ==,
+      "ipfs/0.1.0");
+  got = gst_strings (s, "protocols");
+  want = json_strings (self, "protocols");
+  g_assert_cmpstr (got, ==, want);
+  g_assert_nonnull (strstr (got, "/echo/1.0.0"));
+  g_clear_pointer (&got, g_free);
+  g_clear_pointer (&want, g_free);
+  got = gst_strings (s, "listen-addrs");
+  want = json_strings (self, "listenAddrs");
+  g_assert_cmpstr (got, ==, want);
+  g_assert_nonnull (strstr (got, "/webrtc-direct/certhash/"));
+  /* our address as the node sees it: 127.0.0.1 (or the namespace's) */
+  g_test_message ("the node sees us at %s",
+      gst_structure_get_string (s, "observed-addr"));
+  g_object_get (n->h->a, "remote-identify", &prop, NULL);
+  g_assert_nonnull (prop);
+  /* the same as the message (the harness marks messages with a side) */
+  msg = gst_structure_copy (s);
+  gst_structure_remove_field (msg, "side");
+  g_assert_true (gst_structure_is_equal (prop, msg));
+  gst_structure_free (msg);
+  gst_structure_free (prop);
+  json_object_unref (self);
+  g_assert_cmpint (n->errors->len, ==, 0);
+  /* internal: no pads, no substream signals */
+  g_assert_cmpuint (count_events (n->h, 'a', 'o'), ==, 0);
+  node_free (n);
+}
+
+/* identify=false: nothing asked, nothing answered (ls and identify do not
+ * list it; @libp2p/identify's request is refused). */
+static void
+test_direct_identify_off (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  JsonObject *o;
+
+  g_object_set (n->h->a, "identify", FALSE, NULL);
+  dial_and_wait (n, n->addr);
+  /* the node runs identify as the connection opens (within ~100 ms of
+   * libp2p-connected in the test above): 3 s is ample */
+  o = json_proc_wait (n->jp, "identify", NULL, 3);
+  g_assert_null (o);
+  g_assert_false (has_bus (n->h, "libp2p-identify"));
+  node_free (n);
+}
+
 /* A name instead of an address (Polkadot nodes advertise /dns/...):
  * /dns4/localhost resolves through the system resolver (/etc/hosts). */
 static void
@@ -556,6 +690,9 @@ main (int argc, char **argv)
   g_test_add_func ("/direct/dns-name", test_direct_dns_name);
   g_test_add_func ("/direct/dns-unresolvable", test_direct_dns_unresolvable);
   g_test_add_func ("/direct/node-pings-us", test_direct_node_pings_us);
+  g_test_add_func ("/direct/identify-both-ways",
+      test_direct_identify_both_ways);
+  g_test_add_func ("/direct/identify-off", test_direct_identify_off);
   g_test_add_func ("/direct/keepalive-idle-60s",
       test_direct_keepalive_idle_60s);
   return harness_exit (g_test_run ());
