@@ -179,7 +179,7 @@ open_outbound_locked (GstLibp2pConnection * conn,
   return ss;
 }
 
-void
+Substream *
 conn_open_service_locked (GstLibp2pConnection * conn,
     const gchar * const *proposals, Service service)
 {
@@ -187,6 +187,7 @@ conn_open_service_locked (GstLibp2pConnection * conn,
 
   if (ss && conn->connected)
     conn_schedule_locked (conn, JOB_CREATE_CHANNEL, ss, NULL);
+  return ss;
 }
 
 /* The application may see the PeerConnection's CONNECTED before our own

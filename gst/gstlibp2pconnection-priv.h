@@ -168,6 +168,8 @@ struct _GstLibp2pConnection
   guint64 stat_pings;           /* ping payloads echoed by the responder */
 
   /* identify (gstlibp2pservices.c) */
+  Substream *identify_ss;       /* the requester's, until it is done */
+  GstClockID identify_timer;    /* its deadline */
   GstStructure *remote_identify;        /* libp2p-identify, once known */
   GError *identify_error;       /* or why it failed */
   gboolean identify_reported;   /* the owner heard identified() */
@@ -188,7 +190,7 @@ void conn_assign_key_locked (Substream * ss, const gchar * protocol, gint n);
 void conn_create_channel (GstLibp2pConnection * conn, Substream * ss);
 /* An outbound substream the connection serves itself (no key, no pads);
  * its channel is created by the worker once connected. */
-void conn_open_service_locked (GstLibp2pConnection * conn,
+Substream *conn_open_service_locked (GstLibp2pConnection * conn,
     const gchar * const *proposals, Service service);
 /* Binds a waiting requested sink pad named after @ss, if any. */
 void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
@@ -251,6 +253,8 @@ void svc_on_end_locked (Substream * ss);
 /* The connection is authenticated: ask the remote's identify. */
 void svc_start_identify_locked (GstLibp2pConnection * conn);
 void svc_job_identified (GstLibp2pConnection * conn);
+/* The connection stops: the requester's deadline and reference go. */
+void svc_stop_locked (GstLibp2pConnection * conn);
 
 /* gstlibp2pstreampads.c */
 GstPad *pads_new_src_locked (Substream * ss);

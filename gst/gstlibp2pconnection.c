@@ -626,6 +626,7 @@ gst_libp2p_connection_stop (GstLibp2pConnection * conn)
   hs_stop (conn);
 
   g_mutex_lock (&conn->lock);
+  svc_stop_locked (conn);
   all = conn_take_all_locked (conn);
   waiting = conn->waiting_pads;
   conn->waiting_pads = NULL;

@@ -63,6 +63,7 @@ typedef struct
    * handshake roles, ask the remote's once authenticated */
   gboolean identify;
   gchar *agent_version;         /* what our identify says we are */
+  GstClockTime identify_timeout;        /* request to answer; 0: 10 s */
   guint64 send_high_water;
   guint receive_queue_size;
   guint32 stream_id_base;       /* stream-start ids unique across elements */

@@ -29,6 +29,16 @@
 
 /* What js-libp2p, rust-libp2p and go-libp2p send (identify README). */
 #define LP2P_IDENTIFY_PROTOCOL_VERSION "ipfs/0.1.0"
+/* From the request to the remote's whole message (js-libp2p's identify
+ * timeout is 5 s, rust-libp2p's stream timeout 10 s). */
+#define LP2P_IDENTIFY_TIMEOUT (10 * GST_SECOND)
+
+static GstClockTime
+identify_timeout (GstLibp2pConnection * conn)
+{
+  return conn->settings.identify_timeout ? conn->settings.identify_timeout :
+      LP2P_IDENTIFY_TIMEOUT;
+}
 
 static gboolean
 listed (GstLibp2pConnection * conn, const gchar * protocol)
@@ -196,6 +206,8 @@ identify_done_locked (GstLibp2pConnection * conn, GstStructure * info,
   }
   conn->remote_identify = info;
   conn->identify_error = error;
+  conn_timer_cancel (&conn->identify_timer);
+  g_clear_pointer (&conn->identify_ss, ss_unref);
   if (error)
     GST_INFO ("identify of %s failed: %s", conn->remote_peer_id,
         error->message);
@@ -302,13 +314,44 @@ svc_on_end_locked (Substream * ss)
           "substream ended without a message", conn->remote_peer_id));
 }
 
+static gboolean
+identify_timer_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstLibp2pConnection *conn = user_data;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->identify_timer == id && conn->identify_ss)
+    ss_end_locked (conn->identify_ss, gst_libp2p_error_new
+        (GST_LIBP2P_ERROR_TIMEOUT, "identify of %s: no answer within %"
+            GST_TIME_FORMAT, conn->remote_peer_id,
+            GST_TIME_ARGS (identify_timeout (conn))), TRUE);
+  g_mutex_unlock (&conn->lock);
+  return TRUE;
+}
+
 void
 svc_start_identify_locked (GstLibp2pConnection * conn)
 {
   const gchar *const proposals[] = { LP2P_IDENTIFY_PROTOCOL, NULL };
+  Substream *ss;
 
-  if (conn->settings.identify && hs_uses_noise (&conn->settings))
-    conn_open_service_locked (conn, proposals, SVC_ID_REQUESTER);
+  if (!conn->settings.identify || !hs_uses_noise (&conn->settings) ||
+      conn->identify_ss)
+    return;
+  ss = conn_open_service_locked (conn, proposals, SVC_ID_REQUESTER);
+  if (ss == NULL)
+    return;
+  conn->identify_ss = ss_ref (ss);
+  conn->identify_timer = conn_timer_start (identify_timeout (conn),
+      identify_timer_cb, gst_libp2p_connection_ref (conn), conn_unref_gp);
+}
+
+void
+svc_stop_locked (GstLibp2pConnection * conn)
+{
+  conn_timer_cancel (&conn->identify_timer);
+  g_clear_pointer (&conn->identify_ss, ss_unref);
 }
 
 void
