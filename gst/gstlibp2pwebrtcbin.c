@@ -36,6 +36,12 @@
  *    equal /p2p/ when given; we prove ours, from private-key).  Substreams
  *    open once that is done: the libp2p-connected element message says so.
  *
+ * The element answers /ipfs/ping/1.0.0 (ping-responder) and /ipfs/id/1.0.0
+ * (identify) itself unless protocols lists them, and once a WebRTC-direct
+ * connection is authenticated it asks the remote's identify: the
+ * libp2p-identify element message and the remote-identify property carry
+ * the answer (docs/element.md).
+ *
  * ## Example (gst-launch-1.0, WebRTC-direct)
  * |[
  * gst-launch-1.0 filesrc location=in ! p.sink_echo-1-0-0_0 \

@@ -2,7 +2,8 @@
 # The README's gst-launch-1.0 line, as a test: a js-libp2p node
 # (node-direct.mjs) listens for WebRTC-direct on 127.0.0.1; one
 # gst-launch-1.0 line sends a 3 MiB file to its /echo/1.0.0 given only its
-# multiaddr and writes what comes back; the two files must be equal.
+# multiaddr and writes what comes back; the two files must be equal, and
+# with -m the line shows the node's identify (libp2p-identify).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -42,10 +43,13 @@ fi
 
 head -c 3145728 /dev/urandom > "$work/in"
 start=$(date +%s.%N)
-LD_PRELOAD="$preload" timeout 60 gst-launch-1.0 -q \
+LD_PRELOAD="$preload" timeout 60 gst-launch-1.0 -m \
   filesrc location="$work/in" ! p.sink_echo-1-0-0_0 \
   libp2pwebrtcbin name=p peer-address="$addr" protocols=/echo/1.0.0 \
-  p.src_echo-1-0-0_0 ! filesink location="$work/out"
+  p.src_echo-1-0-0_0 ! filesink location="$work/out" > "$work/launch.out"
 end=$(date +%s.%N)
 cmp "$work/in" "$work/out"
+grep -o 'libp2p-identify, peer-id=.*agent-version=(string)[^,]*' \
+  "$work/launch.out" | head -1 | grep 'gst-libp2p-interop-node/1.0.0' ||
+  { echo "no libp2p-identify with the node's agent in:"; cat "$work/launch.out"; exit 1; }
 echo "3 MiB echoed through $addr in $(awk "BEGIN { printf \"%.2f\", $end - $start }") s (gst-launch-1.0, start to EOS)"
