@@ -694,7 +694,8 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
     g_mutex_lock (&conn->lock);
     g_hash_table_iter_init (&it, conn->substreams);
     while (g_hash_table_iter_next (&it, NULL, &v))
-      active += ((Substream *) v)->state == SS_OPEN;
+      active += ((Substream *) v)->state == SS_OPEN &&
+          ((Substream *) v)->service == SVC_NONE;
     opened = conn->stat_opened;
     failed = conn->stat_failed;
     in = conn->stat_bytes_in;

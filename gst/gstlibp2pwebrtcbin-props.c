@@ -489,10 +489,12 @@ bin_install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "application/x-libp2p-stats: substreams-opened, substreams-failed "
-          "(guint64), substreams-active (guint), bytes-in, bytes-out "
-          "(guint64, payload bytes), frames-reassembled (guint64: frames "
-          "that arrived split across data-channel messages, as js-libp2p "
-          "and go-libp2p send them)", GST_TYPE_STRUCTURE,
+          "(guint64), substreams-active (guint): the application's "
+          "substreams, not those the element serves itself; bytes-in, "
+          "bytes-out (guint64, payload bytes), frames-reassembled (guint64: "
+          "frames that arrived split across data-channel messages, as "
+          "js-libp2p and go-libp2p send them), pings-answered (guint64: "
+          "ping payloads the ping responder echoed)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 

@@ -188,9 +188,6 @@ owner_connected (gpointer owner, const gchar * remote_peer_id)
     return;                     /* application signalling: nothing proven */
   g_mutex_lock (&self->lock);
   g_free (self->remote_peer_id);
-  g_free (self->agent_version);
-  if (self->remote_identify)
-    gst_structure_free (self->remote_identify);
   self->remote_peer_id = g_strdup (remote_peer_id);
   local = lp2p_peer_id_to_string (lp2p_identity_get_peer_id
       (bin_ensure_identity_locked (self)));
@@ -580,6 +577,9 @@ gst_libp2p_webrtc_bin_finalize (GObject * object)
   g_free (self->address_error);
   g_free (self->key_error);
   g_free (self->remote_peer_id);
+  g_free (self->agent_version);
+  if (self->remote_identify)
+    gst_structure_free (self->remote_identify);
   lp2p_identity_free (self->identity);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
