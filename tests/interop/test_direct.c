@@ -488,8 +488,11 @@ test_direct_identify_both_ways (void)
   GstStructure *prop = NULL, *msg;
   JsonObject *o, *self;
 
+  gint64 t_connected;
+
   g_object_set (n->h->a, "agent-version", "identify-test/2.0", NULL);
   dial_and_wait (n, n->addr);
+  t_connected = g_get_monotonic_time ();
   g_object_get (n->h->a, "peer-id", &ours, NULL);
 
   /* the node's view of us */
@@ -514,6 +517,9 @@ test_direct_identify_both_ways (void)
   s = wait_bus (n->h, 'a', "libp2p-identify");
   g_assert_nonnull (s);
   g_assert_false (gst_structure_has_field (s, "error"));
+  g_test_message ("the node's identify reported %.1f ms after "
+      "libp2p-connected (the node's view of us came first)",
+      (g_get_monotonic_time () - t_connected) / 1000.0);
   json_proc_send (n->jp, "{\"op\":\"self\"}");
   self = node_wait (n, "self", WAIT_S);
   g_assert_nonnull (self);
