@@ -577,9 +577,17 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
 void
 gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
 {
+  GstLibp2pRtc *rtc = NULL;
+
   g_mutex_lock (&conn->lock);
   conn->stopping = TRUE;
+  if (conn->rtc)
+    rtc = gst_libp2p_rtc_ref (conn->rtc);
   g_mutex_unlock (&conn->lock);
+  if (rtc) {
+    gst_libp2p_rtc_begin_stop (rtc);
+    gst_libp2p_rtc_unref (rtc);
+  }
 }
 
 /* Marks every substream ended by the stop; returns them (refs). */

@@ -2,17 +2,20 @@
  *
  *   GstLibp2pRtc ──refs── webrtcbin ──emits── on-data-channel,
  *        │                                    notify::connection-state
- *        └── released: GstWebRTCDataChannel objects kept until _rtc_close()
+ *        ├── closing: released channels not CLOSED yet (notify::ready-state)
+ *        └── released: channel objects kept until _rtc_close() (only where
+ *            their elements could not be taken out, see "reaping")
  *   GstLibp2pChannel ──refs── GstWebRTCDataChannel ──emits── on-open,
  *        on-message-data, on-buffered-amount-low, on-close, on-error
  *
- * rtc->lock guards the released list only.
+ * rtc->lock guards the closing and released lists and the flags.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstlibp2pwebrtc.h"
+#include "gstlibp2putil.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -27,8 +30,18 @@ struct _GstLibp2pRtc
   GstElement *webrtcbin;
   gulong sig_data_channel, sig_state;
   GMutex lock;
+  gboolean stopping;            /* the webrtcbin is leaving PAUSED */
+  GPtrArray *closing;           /* Closing* */
   GPtrArray *released;          /* GstWebRTCDataChannel */
+  GPtrArray *waiting;           /* GstWebRTCDataChannel: sink_bin still fed */
 };
+
+/* A released channel waiting for CLOSED. */
+typedef struct
+{
+  GstWebRTCDataChannel *dc;     /* our reference */
+  gulong sig;
+} Closing;
 
 enum
 {
@@ -158,6 +171,8 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   rtc->webrtcbin = gst_object_ref (webrtcbin);
   g_mutex_init (&rtc->lock);
   rtc->released = g_ptr_array_new_with_free_func (g_object_unref);
+  rtc->closing = g_ptr_array_new ();
+  rtc->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   h->rtc = rtc;
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
       G_CALLBACK (on_data_channel), h);
@@ -168,9 +183,18 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
 }
 
 void
+gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc)
+{
+  g_mutex_lock (&rtc->lock);
+  rtc->stopping = TRUE;
+  g_mutex_unlock (&rtc->lock);
+}
+
+void
 gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
 {
-  GPtrArray *released;
+  GPtrArray *released, *closing;
+  guint i;
 
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_data_channel);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_state);
@@ -178,7 +202,20 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
   rtc->closed = TRUE;
   released = rtc->released;
   rtc->released = g_ptr_array_new_with_free_func (g_object_unref);
+  closing = rtc->closing;
+  rtc->closing = g_ptr_array_new ();
+  g_ptr_array_extend_and_steal (released, rtc->waiting);
+  rtc->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_unlock (&rtc->lock);
+  /* webrtcbin is in READY: no channel thread runs, none will */
+  for (i = 0; i < closing->len; i++) {
+    Closing *c = g_ptr_array_index (closing, i);
+
+    g_signal_handler_disconnect (c->dc, c->sig);
+    g_object_unref (c->dc);
+    g_free (c);
+  }
+  g_ptr_array_unref (closing);
   g_ptr_array_unref (released);
   gst_libp2p_rtc_unref (rtc);
 }
@@ -197,6 +234,8 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
     return;
   gst_object_unref (rtc->webrtcbin);
   g_ptr_array_unref (rtc->released);
+  g_ptr_array_unref (rtc->closing);
+  g_ptr_array_unref (rtc->waiting);
   g_mutex_clear (&rtc->lock);
   g_free (rtc);
 }
@@ -523,10 +562,201 @@ gst_libp2p_channel_set_buffered_low (GstLibp2pChannel * ch, guint64 threshold)
   g_object_set (ch->dc, "buffered-amount-low-threshold", threshold, NULL);
 }
 
+/* ---- reaping: a closed channel's elements (webrtcbin before 1.25.1) ----
+ * webrtcbin 1.22 .. 1.24 keep a closed channel's src_bin (appsrc and its
+ * thread) and sink_bin (appsink) until they stop, and the channel object
+ * with them; every SCTP stream reset then goes to every such object.
+ * 1.25.1 takes them out at CLOSED (68bbfdc9: locked, NULL, removed), 1.29.2
+ * makes the channel hold references to them (0b05f89c).  We do both, at
+ * CLOSED, finding the bins through the first fields of the private
+ * WebRTCDataChannel (the same in 1.22.0 .. 1.24.x), each checked before
+ * use; where a check fails the object is kept until the webrtcbin stops.
+ * With the appsrc stopped our reference may go at once (1.22's
+ * use-after-free came from that thread). */
+
+/* After the GstWebRTCDataChannel instance (its size read from the type
+ * system, the struct is private): sctp_transport, src_bin, appsrc,
+ * sink_bin, appsink. */
+enum
+{
+  DC_SCTP_TRANSPORT, DC_SRC_BIN, DC_APPSRC, DC_SINK_BIN, DC_APPSINK
+};
+
+static gpointer *
+dc_private_fields (GstWebRTCDataChannel * dc)
+{
+  GTypeQuery parent, sub;
+
+  g_type_query (GST_TYPE_WEBRTC_DATA_CHANNEL, &parent);
+  g_type_query (G_OBJECT_TYPE (dc), &sub);
+  if (parent.instance_size == 0 || parent.instance_size % sizeof (gpointer) ||
+      sub.instance_size < parent.instance_size + 5 * sizeof (gpointer))
+    return NULL;
+  return (gpointer *) ((guint8 *) dc + parent.instance_size);
+}
+
+/* webrtcbin is 1.22.0 .. 1.25.0: it keeps closed channels' elements */
+static gboolean
+webrtc_keeps_closed_bins (void)
+{
+  static gsize once = 0;
+  static gboolean keeps;
+
+  if (g_once_init_enter (&once)) {
+    keeps = gst_libp2p_plugin_version_in ("webrtc", 1, 22, 0, 1, 25, 1);
+    GST_INFO ("%s closed channels' elements", keeps ? "we take out" :
+        "webrtcbin takes out");
+    g_once_init_leave (&once, 1);
+  }
+  return keeps;
+}
+
+#define BINS_QUARK g_quark_from_static_string ("gst-libp2p-reaped-bins")
+
+/* The sink_bin goes only once sctpdec's pad of the stream is unlinked
+ * from it: until then it may be handed data (a remote that reused the
+ * stream id before this side finished closing: webrtcbin 1.22 gives the new
+ * stream's first message to the old channel), and data into a removed bin
+ * is a NOT_LINKED that sctpdec turns into a pipeline error (measured). */
+typedef enum
+{
+  REAP_UNKNOWN,                 /* not laid out as expected: keep it all */
+  REAP_DONE,                    /* both bins out */
+  REAP_SINK_FED,                /* src_bin out; sink_bin still fed */
+} ReapResult;
+
+/* Takes @dc's src_bin (its appsrc's thread) and, if nothing feeds it, its
+ * sink_bin out of the webrtcbin. */
+static ReapResult
+reap_bins (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
+{
+  gpointer *f;
+  GPtrArray *bins;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (dc), "WebRTCDataChannel") ||
+      (f = dc_private_fields (dc)) == NULL ||
+      !gst_libp2p_is_child (f[DC_SRC_BIN], rtc->webrtcbin) ||
+      !gst_libp2p_is_child (f[DC_SINK_BIN], rtc->webrtcbin) ||
+      !gst_libp2p_is_child (f[DC_APPSRC], f[DC_SRC_BIN]) ||
+      !gst_libp2p_is_child (f[DC_APPSINK], f[DC_SINK_BIN]))
+    return REAP_UNKNOWN;
+  /* the channel points at them for as long as it lives */
+  bins = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_ptr_array_add (bins, gst_object_ref (f[DC_SRC_BIN]));
+  g_ptr_array_add (bins, gst_object_ref (f[DC_SINK_BIN]));
+  g_object_set_qdata_full (G_OBJECT (dc), BINS_QUARK, bins,
+      (GDestroyNotify) g_ptr_array_unref);
+  gst_libp2p_bin_take_out (rtc->webrtcbin, f[DC_SRC_BIN]);
+  if (gst_libp2p_pad_is_linked (f[DC_SINK_BIN], "sink"))
+    return REAP_SINK_FED;
+  gst_libp2p_bin_take_out (rtc->webrtcbin, f[DC_SINK_BIN]);
+  return REAP_DONE;
+}
+
+/* Channels whose sink_bin was still fed: those no longer fed go now. */
+static void
+reap_waiting (GstLibp2pRtc * rtc)
+{
+  g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func
+      (g_object_unref);
+  guint i;
+
+  g_mutex_lock (&rtc->lock);
+  for (i = 0; i < rtc->waiting->len;) {
+    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (rtc->waiting,
+            i), BINS_QUARK);
+
+    if (!gst_libp2p_pad_is_linked (g_ptr_array_index (bins, 1), "sink"))
+      g_ptr_array_add (done, g_ptr_array_steal_index_fast (rtc->waiting, i));
+    else
+      i++;
+  }
+  g_mutex_unlock (&rtc->lock);
+  for (i = 0; i < done->len; i++) {
+    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (done, i),
+        BINS_QUARK);
+
+    gst_libp2p_bin_take_out (rtc->webrtcbin, g_ptr_array_index (bins, 1));
+  }
+}
+
+/* @dc (ours) is CLOSED: its elements go, then our reference.  Not under
+ * rtc->lock. */
+static void
+channel_closed (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
+{
+  ReapResult r = REAP_DONE;
+  gboolean stopping;
+
+  g_mutex_lock (&rtc->lock);
+  stopping = rtc->stopping || rtc->closed;
+  g_mutex_unlock (&rtc->lock);
+  /* while webrtcbin stops, it tears everything down itself */
+  if (!stopping && webrtc_keeps_closed_bins ()) {
+    r = reap_bins (rtc, dc);
+    reap_waiting (rtc);
+  }
+  GST_LOG ("channel %p closed: %s", dc, r == REAP_UNKNOWN ? "kept" :
+      r == REAP_SINK_FED ? "sink_bin still fed" : "reaped");
+  g_mutex_lock (&rtc->lock);
+  if (r == REAP_UNKNOWN)
+    g_ptr_array_add (rtc->released, dc);
+  else if (r == REAP_SINK_FED)
+    g_ptr_array_add (rtc->waiting, dc);
+  g_mutex_unlock (&rtc->lock);
+  if (r == REAP_DONE)
+    g_object_unref (dc);
+}
+
+static gboolean
+dc_is_closed (GstWebRTCDataChannel * dc)
+{
+  GstWebRTCDataChannelState s = GST_WEBRTC_DATA_CHANNEL_STATE_CONNECTING;
+
+  g_object_get (dc, "ready-state", &s, NULL);
+  return s == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
+}
+
+/* webrtcbin's thread (after webrtcbin's own handler took the channel off
+ * its lists) */
+static void
+on_ready_state (GstWebRTCDataChannel * dc, GParamSpec * pspec,
+    GstLibp2pRtc * rtc)
+{
+  Closing *c = NULL;
+  guint i;
+
+  if (!dc_is_closed (dc))
+    return;
+  g_mutex_lock (&rtc->lock);
+  for (i = 0; i < rtc->closing->len && c == NULL; i++)
+    if (((Closing *) g_ptr_array_index (rtc->closing, i))->dc == dc)
+      c = g_ptr_array_steal_index_fast (rtc->closing, i);
+  g_mutex_unlock (&rtc->lock);
+  if (c == NULL)
+    return;                     /* _rtc_close() has it */
+  g_signal_handler_disconnect (dc, c->sig);
+  g_free (c);
+  channel_closed (rtc, dc);
+}
+
+static gpointer
+rtc_ref_gp (gpointer p)
+{
+  return gst_libp2p_rtc_ref (p);
+}
+
+static void
+rtc_unref_closure (gpointer p, GClosure * closure)
+{
+  gst_libp2p_rtc_unref (p);
+}
+
 void
 gst_libp2p_channel_release (GstLibp2pChannel * ch)
 {
   GstLibp2pRtc *rtc;
+  Closing *c;
   guint i;
 
   if (ch == NULL)
@@ -535,10 +765,29 @@ gst_libp2p_channel_release (GstLibp2pChannel * ch)
   for (i = 0; i < CH_N; i++)
     if (ch->sig[i])
       g_signal_handler_disconnect (ch->dc, ch->sig[i]);
-  gst_webrtc_data_channel_close (ch->dc);
+  c = g_new0 (Closing, 1);
+  c->dc = ch->dc;
   g_mutex_lock (&rtc->lock);
-  g_ptr_array_add (rtc->released, ch->dc);
-  g_mutex_unlock (&rtc->lock);
+  if (rtc->closed) {
+    /* webrtcbin stopped: nothing runs any more */
+    g_mutex_unlock (&rtc->lock);
+    g_object_unref (c->dc);
+    g_free (c);
+  } else {
+    /* the CLOSED notify may drop @c's reference on webrtcbin's thread as
+     * soon as the handler is connected: ours holds it meanwhile */
+    GstWebRTCDataChannel *dc = g_object_ref (c->dc);
+
+    c->sig = g_signal_connect_data (dc, "notify::ready-state",
+        G_CALLBACK (on_ready_state), rtc_ref_gp (rtc), rtc_unref_closure, 0);
+    g_ptr_array_add (rtc->closing, c);
+    g_mutex_unlock (&rtc->lock);
+    gst_webrtc_data_channel_close (dc);
+    /* closed already (the remote closed first): no notify will come */
+    if (dc_is_closed (dc))
+      on_ready_state (dc, NULL, rtc);
+    g_object_unref (dc);
+  }
   gst_libp2p_rtc_unref (rtc);
   g_free (ch);
 }

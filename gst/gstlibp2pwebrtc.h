@@ -16,11 +16,13 @@
  *
  * A channel's lifetime has one rule, here: gst_libp2p_channel_release()
  * disconnects our handlers (waiting for an emission under way to return),
- * closes the channel and keeps the GstWebRTCDataChannel object until
- * gst_libp2p_rtc_free(), called once the webrtcbin left PAUSED.  webrtcbin
- * 1.22 goes on using a closed channel from its appsrc's thread (an error
- * message posted there takes a reference), and crashes if our unref was the
- * last one.
+ * closes the channel and keeps the GstWebRTCDataChannel object until it is
+ * CLOSED.  Then, on webrtcbin 1.22 .. 1.25.0, its elements (appsrc,
+ * appsink and their bins) are taken out of the webrtcbin as 1.25.1 does
+ * itself, and the object goes; where that cannot be done safely it is kept
+ * until gst_libp2p_rtc_close(), called once the webrtcbin left PAUSED
+ * (webrtcbin 1.22 goes on using a closed channel from its appsrc's thread
+ * while that runs, and crashes if our unref was the last one).
  *
  * Threads: any; GstLibp2pRtc's own state is guarded by its lock, which is
  * never held while calling into webrtcbin.
@@ -69,6 +71,10 @@ GstLibp2pRtc *gst_libp2p_rtc_new (GstElement * webrtcbin,
  * webrtcbin is back in READY (its channel threads have stopped).  The
  * struct itself lives on while referenced (a callback under way). */
 void gst_libp2p_rtc_close (GstLibp2pRtc * rtc);
+/* The webrtcbin is about to leave PAUSED: channels that close from now on
+ * are left to its own teardown. */
+void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
+
 GstLibp2pRtc *gst_libp2p_rtc_ref (GstLibp2pRtc * rtc);
 void gst_libp2p_rtc_unref (GstLibp2pRtc * rtc);
 
