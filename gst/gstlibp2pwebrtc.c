@@ -691,11 +691,12 @@ channel_closed (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
   g_mutex_lock (&rtc->lock);
   stopping = rtc->stopping || rtc->closed;
   g_mutex_unlock (&rtc->lock);
-  /* while webrtcbin stops, it tears everything down itself */
-  if (!stopping && webrtc_keeps_closed_bins ()) {
-    r = reap_bins (rtc, dc);
+  /* While webrtcbin stops it tears its elements down itself, and a channel
+   * whose appsrc still runs must outlive that (the rule before reaping). */
+  if (webrtc_keeps_closed_bins ())
+    r = stopping ? REAP_UNKNOWN : reap_bins (rtc, dc);
+  if (r != REAP_UNKNOWN)
     reap_waiting (rtc);
-  }
   GST_LOG ("channel %p closed: %s", dc, r == REAP_UNKNOWN ? "kept" :
       r == REAP_SINK_FED ? "sink_bin still fed" : "reaped");
   g_mutex_lock (&rtc->lock);
