@@ -556,6 +556,7 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
   conn->worker = g_thread_pool_new (worker_func, conn, 1, FALSE, NULL);
   conn->rtc = gst_libp2p_rtc_new (webrtcbin, &rtc_funcs, conn, conn_ref_gp,
       conn_unref_gp);
+  gst_libp2p_rtc_set_free_closed (conn->rtc, settings->free_closed_channels);
 
   /* Channel 0, negotiated on both sides: it puts SCTP in the offer and
    * keeps id 0 for WebRTC-direct's Noise handshake; never a substream. */

@@ -62,6 +62,9 @@ typedef struct
   /* answer /ipfs/id/1.0.0 (when 'protocols' lacks it) and, in the
    * handshake roles, ask the remote's once authenticated */
   gboolean identify;
+  /* webrtcbin 1.22 .. 1.25.0: take closed channels' elements out at once
+   * (gstlibp2pwebrtc.c, "reaping") instead of at the stop */
+  gboolean free_closed_channels;
   gchar *agent_version;         /* what our identify says we are */
   GstClockTime identify_timeout;        /* request to answer; 0: 10 s */
   guint64 send_high_water;

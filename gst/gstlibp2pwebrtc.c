@@ -31,6 +31,7 @@ struct _GstLibp2pRtc
   gulong sig_data_channel, sig_state;
   GMutex lock;
   gboolean stopping;            /* the webrtcbin is leaving PAUSED */
+  gboolean free_closed;         /* reap closed channels (see "reaping") */
   GPtrArray *closing;           /* Closing* */
   GPtrArray *released;          /* GstWebRTCDataChannel */
   GPtrArray *waiting;           /* GstWebRTCDataChannel: sink_bin still fed */
@@ -180,6 +181,14 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
       G_CALLBACK (on_state), h);
   hook_unref (h, NULL);
   return rtc;
+}
+
+void
+gst_libp2p_rtc_set_free_closed (GstLibp2pRtc * rtc, gboolean free)
+{
+  g_mutex_lock (&rtc->lock);
+  rtc->free_closed = free;
+  g_mutex_unlock (&rtc->lock);
 }
 
 void
@@ -689,7 +698,8 @@ channel_closed (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
   gboolean stopping;
 
   g_mutex_lock (&rtc->lock);
-  stopping = rtc->stopping || rtc->closed;
+  /* not asked to: the rule before reaping */
+  stopping = rtc->stopping || rtc->closed || !rtc->free_closed;
   g_mutex_unlock (&rtc->lock);
   /* While webrtcbin stops it tears its elements down itself, and a channel
    * whose appsrc still runs must outlive that (the rule before reaping). */
@@ -697,8 +707,6 @@ channel_closed (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
     r = stopping ? REAP_UNKNOWN : reap_bins (rtc, dc);
   if (r != REAP_UNKNOWN)
     reap_waiting (rtc);
-  GST_LOG ("channel %p closed: %s", dc, r == REAP_UNKNOWN ? "kept" :
-      r == REAP_SINK_FED ? "sink_bin still fed" : "reaped");
   g_mutex_lock (&rtc->lock);
   if (r == REAP_UNKNOWN)
     g_ptr_array_add (rtc->released, dc);
@@ -741,11 +749,6 @@ on_ready_state (GstWebRTCDataChannel * dc, GParamSpec * pspec,
   channel_closed (rtc, dc);
 }
 
-static gpointer
-rtc_ref_gp (gpointer p)
-{
-  return gst_libp2p_rtc_ref (p);
-}
 
 static void
 rtc_unref_closure (gpointer p, GClosure * closure)
@@ -780,7 +783,8 @@ gst_libp2p_channel_release (GstLibp2pChannel * ch)
     GstWebRTCDataChannel *dc = g_object_ref (c->dc);
 
     c->sig = g_signal_connect_data (dc, "notify::ready-state",
-        G_CALLBACK (on_ready_state), rtc_ref_gp (rtc), rtc_unref_closure, 0);
+        G_CALLBACK (on_ready_state), gst_libp2p_rtc_ref (rtc), rtc_unref_closure,
+        0);
     g_ptr_array_add (rtc->closing, c);
     g_mutex_unlock (&rtc->lock);
     gst_webrtc_data_channel_close (dc);

@@ -74,6 +74,10 @@ void gst_libp2p_rtc_close (GstLibp2pRtc * rtc);
 /* The webrtcbin is about to leave PAUSED: channels that close from now on
  * are left to its own teardown. */
 void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
+/* Closed channels' elements are taken out at CLOSED (webrtcbin 1.22 ..
+ * 1.25.0; later versions do it themselves); FALSE (the default): closed
+ * channel objects are kept until gst_libp2p_rtc_close(). */
+void gst_libp2p_rtc_set_free_closed (GstLibp2pRtc * rtc, gboolean free);
 
 GstLibp2pRtc *gst_libp2p_rtc_ref (GstLibp2pRtc * rtc);
 void gst_libp2p_rtc_unref (GstLibp2pRtc * rtc);

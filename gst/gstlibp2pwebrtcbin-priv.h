@@ -34,6 +34,7 @@ G_BEGIN_DECLS
 #define DEFAULT_DIAL_ON_REQUEST FALSE
 #define DEFAULT_PING_RESPONDER TRUE
 #define DEFAULT_IDENTIFY TRUE
+#define DEFAULT_FREE_CLOSED_CHANNELS FALSE
 /* identify's agentVersion (libp2p/specs identify: "name/version") */
 #define DEFAULT_AGENT_VERSION "gst-libp2p/" VERSION
 /* Sending waits while the channel holds more than this. */
@@ -67,6 +68,7 @@ enum
   PROP_IDENTIFY,
   PROP_AGENT_VERSION,
   PROP_REMOTE_IDENTIFY,
+  PROP_FREE_CLOSED_CHANNELS,
 };
 
 enum
@@ -105,6 +107,7 @@ struct _GstLibp2pWebrtcBin
   gboolean dial_on_request_set; /* set explicitly: no default by mode */
   gboolean ping_responder;
   gboolean identify;
+  gboolean free_closed_channels;
   gchar *agent_version;
   guint64 send_high_water;
   guint receive_queue_size;

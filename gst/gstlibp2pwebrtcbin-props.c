@@ -229,6 +229,9 @@ bin_set_property (GObject * object, guint prop_id,
     case PROP_IDENTIFY:
       self->identify = g_value_get_boolean (value);
       break;
+    case PROP_FREE_CLOSED_CHANNELS:
+      self->free_closed_channels = g_value_get_boolean (value);
+      break;
     case PROP_AGENT_VERSION:
       g_free (self->agent_version);
       self->agent_version = g_value_dup_string (value);
@@ -326,6 +329,9 @@ bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_IDENTIFY:
       g_value_set_boolean (value, self->identify);
+      break;
+    case PROP_FREE_CLOSED_CHANNELS:
+      g_value_set_boolean (value, self->free_closed_channels);
       break;
     case PROP_AGENT_VERSION:
       g_value_set_string (value, self->agent_version);
@@ -474,6 +480,17 @@ bin_install_properties (GObjectClass * gobject_class)
           "libp2p-identify element message and remote-identify.  js-libp2p "
           "and smoldot identify every peer they connect to",
           DEFAULT_IDENTIFY, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_FREE_CLOSED_CHANNELS,
+      g_param_spec_boolean ("free-closed-channels", "Free closed channels",
+          "Experimental.  webrtcbin 1.22 to 1.25.0 keep every closed data "
+          "channel's elements (an appsrc thread, an appsink, two bins) until "
+          "they stop: a connection that opens a substream per request "
+          "gains two threads per substream.  TRUE takes them out when the "
+          "channel is CLOSED, as webrtcbin 1.25.1 does itself: threads stay "
+          "flat (docs/element.md).  FALSE keeps them until the element "
+          "stops, as before.  No effect on other GStreamer versions",
+          DEFAULT_FREE_CLOSED_CHANNELS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_AGENT_VERSION,
       g_param_spec_string ("agent-version", "Agent version",
           "What our identify says we are (agentVersion, \"name/version\")",

@@ -426,6 +426,7 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->lazy = self->lazy;
   s->ping_responder = self->ping_responder;
   s->identify = self->identify;
+  s->free_closed_channels = self->free_closed_channels;
   s->agent_version = self->agent_version;
   s->send_high_water = self->send_high_water;
   s->receive_queue_size = self->receive_queue_size;
@@ -637,6 +638,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
   self->ping_responder = DEFAULT_PING_RESPONDER;
   self->identify = DEFAULT_IDENTIFY;
+  self->free_closed_channels = DEFAULT_FREE_CLOSED_CHANNELS;
   self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;

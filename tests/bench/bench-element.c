@@ -433,7 +433,11 @@ bench_many (void)
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   h = echo_pair (kb, ka, &c);
-  g_object_set (h->a, "lazy", TRUE, NULL);
+  /* BENCH_KEEP_CLOSED=1: webrtcbin 1.22's closed channels left in place */
+  g_object_set (h->a, "lazy", TRUE, "free-closed-channels",
+      g_getenv ("BENCH_KEEP_CLOSED") == NULL, NULL);
+  g_object_set (h->b, "free-closed-channels",
+      g_getenv ("BENCH_KEEP_CLOSED") == NULL, NULL);
   harness_start (h);
   t0 = now_s ();
   printf ("| threads before the sequence | %u |\n", thread_count ());

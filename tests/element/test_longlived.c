@@ -4,7 +4,8 @@
  * webrtcbin 1.22 keeps every closed data channel's appsrc/appsink bins and
  * their threads (docs/benchmarks.md: 4,032 threads after 2,000 sequential
  * substreams); the element takes them out at CLOSED, as webrtcbin 1.25.1
- * does itself (gst/gstlibp2pwebrtc.c, "reaping").  Over real webrtcbins on
+ * does itself, with free-closed-channels (gst/gstlibp2pwebrtc.c,
+ * "reaping").  Over real webrtcbins on
  * 127.0.0.1 (harness.h), application signalling, echo on b with floating
  * pads (pad-echo.h: no threads of the test's own). */
 #include "harness.h"
@@ -52,7 +53,9 @@ test_threads_flat_sequential (void)
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   h = echo_pair (kb, ka, &c);
-  g_object_set (h->a, "negotiation-timeout", 2 * GST_SECOND, NULL);
+  g_object_set (h->a, "negotiation-timeout", 2 * GST_SECOND,
+      "free-closed-channels", TRUE, NULL);
+  g_object_set (h->b, "free-closed-channels", TRUE, NULL);
   harness_start (h);
   while (done < SEQ_N) {
     g_autofree gchar *name = g_strdup_printf ("sink_echo-1-0-0_%u", n++);
