@@ -99,7 +99,7 @@ conn_create_channel (GstLibp2pConnection * conn, Substream * ss)
   GstLibp2pRtc *rtc;
 
   g_mutex_lock (&conn->lock);
-  if (ss->state != SS_WAIT_CONNECT || !conn->running) {
+  if (ss->state != SS_WAIT_CONNECT || !conn->running || conn->stopping) {
     g_mutex_unlock (&conn->lock);
     return;
   }
@@ -113,6 +113,7 @@ conn_create_channel (GstLibp2pConnection * conn, Substream * ss)
   }
   conn->live_outbound++;
   ss->counted = TRUE;
+  conn->creating++;
   rtc = gst_libp2p_rtc_ref (conn->rtc);
   g_mutex_unlock (&conn->lock);
 
@@ -120,6 +121,8 @@ conn_create_channel (GstLibp2pConnection * conn, Substream * ss)
   gst_libp2p_rtc_unref (rtc);
 
   g_mutex_lock (&conn->lock);
+  conn->creating--;
+  g_cond_broadcast (&conn->creating_cond);
   if (channel == NULL) {
     ss->counted = FALSE;
     conn->live_outbound--;

@@ -152,6 +152,11 @@ struct _GstLibp2pConnection
   GList *waiting_pads;          /* requested sink pads without substream */
   guint next_id;
   guint live_outbound;          /* outbound channels created, not closed */
+  /* create-data-channel calls under way: the stop waits for them, since
+   * a channel created while webrtcbin shuts its SCTP association down
+   * fails inside webrtcbin (g_warn_if_reached in link_to_sctp) */
+  guint creating;
+  GCond creating_cond;
   GThreadPool *worker;
 
   /* the handshake (gstlibp2phandshake.c) */

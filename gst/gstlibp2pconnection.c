@@ -497,6 +497,7 @@ gst_libp2p_connection_unref (GstLibp2pConnection * conn)
   g_clear_error (&conn->identify_error);
   lp2p_direct_noise_free (conn->noise);
   g_mutex_clear (&conn->lock);
+  g_cond_clear (&conn->creating_cond);
   g_free (conn);
 }
 
@@ -539,6 +540,7 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
         0, "libp2p: one connection over a webrtcbin");
   conn->ref = 1;
   g_mutex_init (&conn->lock);
+  g_cond_init (&conn->creating_cond);
   conn->settings = *settings;
   conn->settings.protocols = g_strdupv (settings->protocols);
   conn->settings.peer_address = g_strdup (settings->peer_address);
@@ -582,6 +584,9 @@ gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
 
   g_mutex_lock (&conn->lock);
   conn->stopping = TRUE;
+  /* no channel is created from now on; one being created finishes first */
+  while (conn->creating > 0)
+    g_cond_wait (&conn->creating_cond, &conn->lock);
   if (conn->rtc)
     rtc = gst_libp2p_rtc_ref (conn->rtc);
   g_mutex_unlock (&conn->lock);

@@ -337,7 +337,7 @@ svc_start_identify_locked (GstLibp2pConnection * conn)
   Substream *ss;
 
   if (!conn->settings.identify || !hs_uses_noise (&conn->settings) ||
-      conn->identify_ss)
+      conn->identify_ss || conn->stopping)
     return;
   ss = conn_open_service_locked (conn, proposals, SVC_ID_REQUESTER);
   if (ss == NULL)
