@@ -203,6 +203,9 @@ void conn_bind_waiting_pad_locked (GstLibp2pConnection * conn,
 /* Sets (a reference) or clears the connection a pad belongs to. */
 void conn_pad_set_connection (GstLibp2pPad * pad, GstLibp2pConnection * conn);
 gint64 conn_now_us (void);
+/* @protocol is one of the settings' 'protocols' (the application's). */
+gboolean conn_settings_list (const GstLibp2pConnectionSettings * s,
+    const gchar * protocol);
 /* What every substream still alive when its owner stops it ends with. */
 GError *conn_stopped_error (void);
 /* gpointer forms of ref/unref, for callbacks' data */

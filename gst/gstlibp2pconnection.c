@@ -501,12 +501,19 @@ gst_libp2p_connection_unref (GstLibp2pConnection * conn)
   g_free (conn);
 }
 
+gboolean
+conn_settings_list (const GstLibp2pConnectionSettings * s,
+    const gchar * protocol)
+{
+  return s->protocols && g_strv_contains ((const gchar * const *)
+      s->protocols, protocol);
+}
+
 static void
 add_unlisted (GPtrArray * list, const GstLibp2pConnectionSettings * s,
     gboolean on, const gchar * protocol)
 {
-  if (on && !(s->protocols && g_strv_contains ((const gchar * const *)
-              s->protocols, protocol)))
+  if (on && !conn_settings_list (s, protocol))
     g_ptr_array_add (list, g_strdup (protocol));
 }
 

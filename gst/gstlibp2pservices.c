@@ -40,14 +40,6 @@ identify_timeout (GstLibp2pConnection * conn)
       LP2P_IDENTIFY_TIMEOUT;
 }
 
-static gboolean
-listed (GstLibp2pConnection * conn, const gchar * protocol)
-{
-  return conn->settings.protocols &&
-      g_strv_contains ((const gchar * const *) conn->settings.protocols,
-      protocol);
-}
-
 gboolean
 svc_answers (GstLibp2pConnection * conn, const gchar * protocol)
 {
@@ -57,7 +49,7 @@ svc_answers (GstLibp2pConnection * conn, const gchar * protocol)
 Service
 svc_for_inbound (GstLibp2pConnection * conn, const gchar * protocol)
 {
-  if (listed (conn, protocol))
+  if (conn_settings_list (&conn->settings, protocol))
     return SVC_NONE;
   if (conn->settings.ping_responder && g_str_equal (protocol,
           LP2P_PING_PROTOCOL))
@@ -71,10 +63,9 @@ svc_for_inbound (GstLibp2pConnection * conn, const gchar * protocol)
 /* ---- the messages ---- */
 
 static void
-append_frames_locked (Substream * ss, GBytes * data, GPtrArray * to_send)
+append_frames_locked (Substream * ss, const guint8 * d, gsize size,
+    GPtrArray * to_send)
 {
-  gsize size;
-  const guint8 *d = g_bytes_get_data (data, &size);
   GPtrArray *frames = lp2p_frame_encode_split (LP2P_FLAG_NONE, d, size,
       ss->conn->settings.max_frame_size);
   guint i;
@@ -221,8 +212,10 @@ svc_on_open_locked (Substream * ss, GPtrArray * to_send)
 {
   if (ss->service == SVC_ID_RESPONDER) {
     g_autoptr (GBytes) msg = our_identify_locked (ss->conn);
+    gsize len;
+    const guint8 *d = g_bytes_get_data (msg, &len);
 
-    append_frames_locked (ss, msg, to_send);
+    append_frames_locked (ss, d, len, to_send);
   }
   /* the identify requester writes nothing, the responder nothing more */
   if (ss->service != SVC_PING_RESPONDER)
@@ -271,13 +264,10 @@ svc_on_payload_locked (Substream * ss, const guint8 * data, gsize size,
 
   ss->bytes_in += size;
   switch (ss->service) {
-    case SVC_PING_RESPONDER:{
-      g_autoptr (GBytes) echo = g_bytes_new (data, size);
-
-      append_frames_locked (ss, echo, to_send);
+    case SVC_PING_RESPONDER:
+      append_frames_locked (ss, data, size, to_send);
       conn->stat_pings++;
       break;
-    }
     case SVC_ID_REQUESTER:
       if (conn->remote_identify == NULL && conn->identify_error == NULL)
         requester_take_locked (ss, data, size);
