@@ -52,3 +52,40 @@ gst_libp2p_pad_is_linked (GstElement * element, const gchar * name)
     gst_object_unref (pad);
   return linked;
 }
+
+GstLibp2pHook *
+gst_libp2p_hook_new (gconstpointer funcs, gpointer data,
+    gpointer (*ref) (gpointer), GDestroyNotify unref)
+{
+  GstLibp2pHook *h = g_new0 (GstLibp2pHook, 1);
+
+  h->ref = 1;
+  h->funcs = funcs;
+  h->data = ref (data);
+  h->unref = unref;
+  return h;
+}
+
+void
+gst_libp2p_hook_unref (GstLibp2pHook * h)
+{
+  if (g_atomic_int_dec_and_test (&h->ref)) {
+    h->unref (h->data);
+    g_free (h);
+  }
+}
+
+static void
+hook_closure_unref (gpointer p, GClosure * closure)
+{
+  gst_libp2p_hook_unref (p);
+}
+
+gulong
+gst_libp2p_hook_connect (gpointer instance, const gchar * signal,
+    GCallback cb, GstLibp2pHook * h)
+{
+  g_atomic_int_inc (&h->ref);
+  return g_signal_connect_data (instance, signal, cb, h, hook_closure_unref,
+      0);
+}

@@ -17,6 +17,24 @@ void gst_libp2p_bin_take_out (GstElement * parent, GstElement * bin);
 /* @element's static pad @name is linked. */
 gboolean gst_libp2p_pad_is_linked (GstElement * element, const gchar * name);
 
+/* What a signal handler needs: the caller's function table and data (a
+ * reference, dropped with the last handler), and who connected it. */
+typedef struct
+{
+  gint ref;
+  gpointer owner;
+  gconstpointer funcs;
+  gpointer data;
+  GDestroyNotify unref;
+} GstLibp2pHook;
+
+GstLibp2pHook *gst_libp2p_hook_new (gconstpointer funcs, gpointer data,
+    gpointer (*ref) (gpointer), GDestroyNotify unref);
+void gst_libp2p_hook_unref (GstLibp2pHook * h);
+/* Connects @cb to @instance's @signal with @h (a reference of its own). */
+gulong gst_libp2p_hook_connect (gpointer instance, const gchar * signal,
+    GCallback cb, GstLibp2pHook * h);
+
 G_END_DECLS
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "gstlibp2pwebrtc.h"
 #include "gstlibp2putil.h"
+#include "gstlibp2preuse.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
@@ -28,7 +29,8 @@ struct _GstLibp2pRtc
   gint ref;
   gboolean closed;
   GstElement *webrtcbin;
-  gulong sig_data_channel, sig_state;
+  gulong sig_data_channel, sig_state, sig_element;
+  GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
   GMutex lock;
   gboolean stopping;            /* the webrtcbin is leaving PAUSED */
   gboolean free_closed;         /* reap closed channels (see "reaping") */
@@ -56,55 +58,23 @@ struct _GstLibp2pChannel
   gulong sig[CH_N];
 };
 
-/* What a handler needs: the caller's functions and data. */
-typedef struct
-{
-  gint ref;
-  GstLibp2pRtc *rtc;            /* for the connection's own hooks */
-  gconstpointer funcs;
-  gpointer data;
-  GDestroyNotify unref;
-} Hook;
-
-static Hook *
-hook_new (gconstpointer funcs, gpointer data, gpointer (*ref) (gpointer),
-    GDestroyNotify unref)
-{
-  Hook *h = g_new0 (Hook, 1);
-
-  h->ref = 1;
-  h->funcs = funcs;
-  h->data = ref (data);
-  h->unref = unref;
-  return h;
-}
-
-static Hook *
-hook_ref (Hook * h)
-{
-  g_atomic_int_inc (&h->ref);
-  return h;
-}
-
-static void
-hook_unref (gpointer p, GClosure * closure)
-{
-  Hook *h = p;
-
-  if (g_atomic_int_dec_and_test (&h->ref)) {
-    h->unref (h->data);
-    g_free (h);
-  }
-}
-
-static gulong
-hook_connect (gpointer instance, const gchar * signal, GCallback cb, Hook * h)
-{
-  return g_signal_connect_data (instance, signal, cb, hook_ref (h),
-      hook_unref, 0);
-}
+/* A handler's data (gstlibp2putil.h); its owner is the GstLibp2pRtc. */
+typedef GstLibp2pHook Hook;
+#define HOOK_RTC(h) ((GstLibp2pRtc *) (h)->owner)
+#define hook_new gst_libp2p_hook_new
+#define hook_connect gst_libp2p_hook_connect
+#define hook_unref(h, closure) gst_libp2p_hook_unref (h)
 
 /* ---- the connection ---- */
+
+static gint
+dc_id (GstWebRTCDataChannel * dc)
+{
+  gint id = -1;
+
+  g_object_get (dc, "id", &id, NULL);
+  return id;
+}
 
 static GstLibp2pChannel *
 channel_wrap (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
@@ -128,8 +98,9 @@ on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * dc, Hook * h)
     GST_DEBUG ("ignoring data channel %d", id);
     return;
   }
+  gst_libp2p_reuse_guard_live (HOOK_RTC (h)->reuse, id, dc, TRUE);
   /* webrtcbin gave us no reference: the wrapper takes one */
-  funcs->data_channel (h->data, channel_wrap (h->rtc, g_object_ref (dc)));
+  funcs->data_channel (h->data, channel_wrap (HOOK_RTC (h), g_object_ref (dc)));
 }
 
 static GstLibp2pRtcState
@@ -158,6 +129,13 @@ on_state (GstElement * webrtc, GParamSpec * pspec, Hook * h)
   funcs->state (h->data, map_state (s));
 }
 
+/* webrtcbin adds its sctpdec: the guard's pad-added handler goes first */
+static void
+on_element_added (GstBin * webrtc, GstElement * child, gpointer guard)
+{
+  gst_libp2p_reuse_guard_attach (guard, child);
+}
+
 GstLibp2pRtc *
 gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
     gpointer data, gpointer (*ref) (gpointer), GDestroyNotify unref)
@@ -174,7 +152,10 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   rtc->released = g_ptr_array_new_with_free_func (g_object_unref);
   rtc->closing = g_ptr_array_new ();
   rtc->waiting = g_ptr_array_new_with_free_func (g_object_unref);
-  h->rtc = rtc;
+  h->owner = rtc;
+  rtc->reuse = gst_libp2p_reuse_guard_new ();
+  rtc->sig_element = g_signal_connect (webrtcbin, "element-added",
+      G_CALLBACK (on_element_added), rtc->reuse);
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
       G_CALLBACK (on_data_channel), h);
   rtc->sig_state = hook_connect (webrtcbin, "notify::connection-state",
@@ -207,6 +188,8 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
 
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_data_channel);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_state);
+  g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_element);
+  gst_libp2p_reuse_guard_stop (rtc->reuse);
   g_mutex_lock (&rtc->lock);
   rtc->closed = TRUE;
   released = rtc->released;
@@ -242,6 +225,7 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
   if (!g_atomic_int_dec_and_test (&rtc->ref))
     return;
   gst_object_unref (rtc->webrtcbin);
+  gst_libp2p_reuse_guard_unref (rtc->reuse);
   g_ptr_array_unref (rtc->released);
   g_ptr_array_unref (rtc->closing);
   g_ptr_array_unref (rtc->waiting);
@@ -272,7 +256,11 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
         G_TYPE_INT, negotiated_id, NULL);
   g_signal_emit_by_name (rtc->webrtcbin, "create-data-channel", "", opts, &dc);
   gst_structure_free (opts);
-  return dc ? channel_wrap (rtc, dc) : NULL;
+  if (dc == NULL)
+    return NULL;
+  if (negotiated_id < 0)
+    gst_libp2p_reuse_guard_live (rtc->reuse, dc_id (dc), dc, FALSE);
+  return channel_wrap (rtc, dc);
 }
 
 /* ---- WebRTC-direct ---- */
@@ -499,6 +487,8 @@ ch_on_low (GstWebRTCDataChannel * dc, Hook * h)
 static void
 ch_on_close (GstWebRTCDataChannel * dc, Hook * h)
 {
+  /* webrtcbin's own handler of CLOSED has forgotten the channel */
+  gst_libp2p_reuse_guard_closed (HOOK_RTC (h)->reuse, dc_id (dc), dc);
   ((const GstLibp2pChannelFuncs *) h->funcs)->closed (h->data);
 }
 
@@ -515,6 +505,7 @@ gst_libp2p_channel_attach (GstLibp2pChannel * ch,
 {
   Hook *h = hook_new (funcs, data, ref, unref);
 
+  h->owner = ch->rtc;
   if (funcs->open)
     ch->sig[CH_OPEN] = hook_connect (ch->dc, "on-open",
         G_CALLBACK (ch_on_open), h);
@@ -535,10 +526,7 @@ gst_libp2p_channel_attach (GstLibp2pChannel * ch,
 gint
 gst_libp2p_channel_get_id (GstLibp2pChannel * ch)
 {
-  gint id = -1;
-
-  g_object_get (ch->dc, "id", &id, NULL);
-  return id;
+  return dc_id (ch->dc);
 }
 
 gboolean
@@ -737,6 +725,7 @@ on_ready_state (GstWebRTCDataChannel * dc, GParamSpec * pspec,
 
   if (!dc_is_closed (dc))
     return;
+  gst_libp2p_reuse_guard_closed (rtc->reuse, dc_id (dc), dc);
   g_mutex_lock (&rtc->lock);
   for (i = 0; i < rtc->closing->len && c == NULL; i++)
     if (((Closing *) g_ptr_array_index (rtc->closing, i))->dc == dc)

@@ -6,6 +6,8 @@
  * the case ids (D9, L10, H8, ...) are cited where a test covers one. */
 #include "harness.h"
 
+#include <stdio.h>
+
 static const gchar *echo_only = ECHO_P;
 
 /* ---- helpers: sinks, sources, echo ---- */
@@ -517,6 +519,136 @@ test_raw_dials_us_with_data (void)
   rx_free (rx);
 }
 
+/* The reuse race (docs/element.md, webrtcbin and reused stream ids): our
+ * webrtcbin's thread is held right after it reset our side of a closing
+ * channel (sctpenc's pad-removed), until the raw peer, having closed its
+ * side, opened a new channel with the same id and its first message made
+ * our sctpdec's pad for it.  Without the element's guard webrtcbin hands
+ * that OPEN to the closing channel and the new substream never opens. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gint armed, seen_id, new_pad;
+} Stall;
+
+static void
+stall_pad_added (GstElement * sctpdec, GstPad * pad, Stall * st)
+{
+  guint id;
+
+  if (sscanf (GST_PAD_NAME (pad), "src_%u", &id) != 1)
+    return;
+  g_mutex_lock (&st->lock);
+  if ((gint) id == st->seen_id && st->armed == 2)
+    st->new_pad = 1;
+  g_cond_broadcast (&st->cond);
+  g_mutex_unlock (&st->lock);
+}
+
+/* webrtcbin's thread, in its close of our channel: bounded (5 s) */
+static void
+stall_pad_removed (GstElement * sctpenc, GstPad * pad, Stall * st)
+{
+  gint64 end = deadline_s (5);
+
+  g_mutex_lock (&st->lock);
+  if (st->armed == 1) {
+    st->armed = 2;
+    while (!st->new_pad && g_cond_wait_until (&st->cond, &st->lock, end));
+  }
+  g_mutex_unlock (&st->lock);
+}
+
+static GstElement *
+child_by_factory (GstElement * bin, const gchar * factory)
+{
+  GstElement *found = NULL;
+  GList *l;
+
+  GST_OBJECT_LOCK (bin);
+  for (l = GST_BIN_CHILDREN (bin); l && !found; l = l->next) {
+    GstElementFactory *f = gst_element_get_factory (l->data);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+      found = gst_object_ref (l->data);
+  }
+  GST_OBJECT_UNLOCK (bin);
+  return found;
+}
+
+static void
+test_raw_reuses_id_while_we_close (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  Stall st = { 0, };
+  GstElement *enc, *dec;
+  GstWebRTCDataChannel *c1, *c2 = NULL;
+  GstWebRTCDataChannelState state;
+  gint id1 = -1, id2 = -2, i;
+  Event *e;
+
+  g_mutex_init (&st.lock);
+  g_cond_init (&st.cond);
+  harness_start (h);
+  c1 = raw_open_channel (h);
+  raw_send_hex (c1, "23 12 21 " HDR ECHO_M);
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_object_get (c1, "id", &id1, NULL);
+  enc = child_by_factory (h->wa, "sctpenc");
+  dec = child_by_factory (h->wa, "sctpdec");
+  g_assert_nonnull (enc);
+  g_assert_nonnull (dec);
+  st.seen_id = id1;
+  st.armed = 1;
+  g_signal_connect (enc, "pad-removed", G_CALLBACK (stall_pad_removed), &st);
+  g_signal_connect (dec, "pad-added", G_CALLBACK (stall_pad_added), &st);
+  /* RESET_STREAM: we reset the substream and close its channel first */
+  raw_send_hex (c1, "02 08 02");
+  for (i = 0; i < 500; i++) {
+    g_object_get (c1, "ready-state", &state, NULL);
+    if (state == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED)
+      break;
+    g_usleep (10000);
+  }
+  g_assert_cmpint (state, ==, GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED);
+  /* the raw peer's next channel takes the same id, at once */
+  {
+    GstStructure *o = gst_structure_new_empty ("application/data-channel");
+
+    g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c2);
+    gst_structure_free (o);
+  }
+  g_assert_nonnull (c2);
+  g_object_get (c2, "id", &id2, NULL);
+  g_assert_cmpint (id2, ==, id1);
+  raw_add_channel (h, c2);
+  g_assert_true (raw_wait_open (c2));
+  raw_send_hex (c2, "23 12 21 " HDR ECHO_M);
+  /* our webrtcbin was held until the new stream reached our sctpdec */
+  g_mutex_lock (&st.lock);
+  g_assert_cmpint (st.armed, ==, 2);
+  g_mutex_unlock (&st.lock);
+  /* the new substream opens and answers */
+  e = wait_event (h, 'a', 'o', 1);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_true (raw_wait_rx (h, 1, 35));
+  g_mutex_lock (&st.lock);
+  g_assert_cmpint (st.new_pad, ==, 1);
+  g_mutex_unlock (&st.lock);
+  g_signal_handlers_disconnect_by_data (enc, &st);
+  g_signal_handlers_disconnect_by_data (dec, &st);
+  gst_object_unref (enc);
+  gst_object_unref (dec);
+  g_object_unref (c1);
+  g_object_unref (c2);
+  harness_free (h);
+  g_mutex_clear (&st.lock);
+  g_cond_clear (&st.cond);
+}
+
 /* H8: RESET_STREAM on an open substream: closed with an error for that
  * substream only, reported on the bus, src pad ended. */
 static void
@@ -920,6 +1052,8 @@ main (int argc, char **argv)
       test_raw_pipelined_data_after_confirmation);
   g_test_add_func ("/element/raw/dials-us-with-data",
       test_raw_dials_us_with_data);
+  g_test_add_func ("/element/raw/reused-id-while-we-close",
+      test_raw_reuses_id_while_we_close);
   g_test_add_func ("/element/raw/reset-on-open-substream",
       test_raw_reset_on_open_substream);
   g_test_add_func ("/element/raw/stop-sending", test_raw_stop_sending);

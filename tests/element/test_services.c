@@ -54,11 +54,18 @@ test_identify_answered (void)
   Lp2pPeerId key_peer;
   g_autoptr (GError) err = NULL;
   const GstStructure *closed;
+  Event *e;
   gsize used = 0;
   guint sid;
 
   g_object_set (h->a, "agent-version", "services-test/3.1", NULL);
   sid = b_asks_identify (h, rx);
+  /* each step on its own: which one fails says where the answer stopped */
+  e = wait_outcome (h, 'b', sid);
+  g_assert_nonnull (e);
+  if (e->kind == 'f')
+    g_error ("b's identify substream failed (%d): %s", e->code, e->message);
+  g_assert_true (rx_wait (rx, 1, FALSE));
   g_assert_true (rx_wait (rx, 1, TRUE));
   g_assert_cmpint (lp2p_identify_read_delimited (rx->data->data,
           rx->data->len, &id, &used, &err), ==, LP2P_IDENTIFY_READ_OK);

@@ -1,0 +1,34 @@
+/* gst-libp2p: the stream-id reuse guard of one webrtcbin (see the .c) */
+#ifndef __GST_LIBP2P_REUSE_H__
+#define __GST_LIBP2P_REUSE_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _GstLibp2pReuseGuard GstLibp2pReuseGuard;
+
+GstLibp2pReuseGuard *gst_libp2p_reuse_guard_new (void);
+/* Watches @sctpdec's new pads.  Must be called before webrtcbin connects
+ * its own pad-added handler (from webrtcbin's element-added); FALSE (and
+ * nothing watched) when @sctpdec is not an sctpdec or one is watched. */
+gboolean gst_libp2p_reuse_guard_attach (GstLibp2pReuseGuard * g,
+    GstElement * sctpdec);
+/* Data channel @token (any pointer unique while it lives) has SCTP stream
+ * @id; @has_pad: sctpdec gave it a pad already (a channel the remote
+ * opened). */
+void gst_libp2p_reuse_guard_live (GstLibp2pReuseGuard * g, gint id,
+    gpointer token, gboolean has_pad);
+/* @token is CLOSED: webrtcbin has forgotten it (idempotent). */
+void gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
+    gpointer token);
+/* How many new streams had to wait for their id's old channel so far. */
+guint gst_libp2p_reuse_guard_deferred (GstLibp2pReuseGuard * g);
+/* Stops watching: a stream still waiting is dropped (the webrtcbin is
+ * stopping). */
+void gst_libp2p_reuse_guard_stop (GstLibp2pReuseGuard * g);
+void gst_libp2p_reuse_guard_unref (GstLibp2pReuseGuard * g);
+
+G_END_DECLS
+
+#endif
