@@ -38,6 +38,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_libp2p_connection_debug);
 
 /* libp2p/specs ping/ping.md */
 #define LP2P_PING_PROTOCOL "/ipfs/ping/1.0.0"
+#define LP2P_PING_SIZE 32
 /* The channel reserved for the WebRTC-direct Noise handshake: negotiated,
  * never a substream (libp2p/specs webrtc/webrtc-direct.md). */
 #define LP2P_RESERVED_CHANNEL_ID 0
@@ -68,6 +69,7 @@ typedef enum
   SVC_PING_RESPONDER,           /* inbound /ipfs/ping/1.0.0: echoes */
   SVC_ID_RESPONDER,             /* inbound /ipfs/id/1.0.0: our identify */
   SVC_ID_REQUESTER,             /* outbound /ipfs/id/1.0.0: the remote's */
+  SVC_PINGER,                   /* outbound /ipfs/ping/1.0.0: keepalive */
 } Service;
 
 typedef struct _Substream Substream;
@@ -108,7 +110,8 @@ struct _Substream
   gboolean ended;               /* the end job ran */
   gboolean counted;             /* in conn->live_outbound */
   Service service;              /* SVC_NONE: the application's */
-  GByteArray *svc_in;           /* SVC_ID_REQUESTER: what arrived */
+  GByteArray *svc_in;           /* SVC_ID_REQUESTER, SVC_PINGER: what
+                                 * arrived */
   gboolean removing;
   GError *error;
   guint64 bytes_in, bytes_out;
@@ -178,6 +181,16 @@ struct _GstLibp2pConnection
   GstStructure *remote_identify;        /* libp2p-identify, once known */
   GError *identify_error;       /* or why it failed */
   gboolean identify_reported;   /* the owner heard identified() */
+
+  /* keepalive (gstlibp2pservices.c) */
+  Substream *ping_ss;           /* our pinger, while it can ping */
+  GstClockID ping_timer;        /* the next ping, or the answer's deadline */
+  gboolean ping_waiting;        /* a ping (or its substream) is unanswered */
+  gboolean ping_off;            /* the remote refused or broke our pinger */
+  guint8 ping_payload[LP2P_PING_SIZE];
+  gint64 ping_sent_us;
+  guint64 stat_pings_sent, stat_pongs;
+  GstClockTime stat_ping_rtt;   /* the last round trip; 0 before one */
 };
 
 /* gstlibp2pconnection.c */
@@ -237,6 +250,9 @@ void ss_close_write_locked (Substream * ss);
 /* The same, the FIN appended to @to_send (a GPtrArray of GBytes frames). */
 void ss_close_write_to_locked (Substream * ss, GPtrArray * to_send);
 void ss_send_flag (Substream * ss, gint flag);
+/* Sends @to_send (GBytes frames) in order and empties it; drops conn->lock
+ * meanwhile (send_lock first: the lock order). */
+void ss_flush_locked (Substream * ss, GPtrArray * to_send);
 gboolean ss_send_frame_unlocked (Substream * ss, GBytes * frame,
     GError ** error);
 void ss_maybe_remove_locked (Substream * ss);
@@ -261,8 +277,18 @@ void svc_on_end_locked (Substream * ss);
 /* The connection is authenticated: ask the remote's identify. */
 void svc_start_identify_locked (GstLibp2pConnection * conn);
 void svc_job_identified (GstLibp2pConnection * conn);
-/* The connection stops: the requester's deadline and reference go. */
+/* The connection stops or ended: the requester's and the pinger's
+ * deadlines and references go. */
 void svc_stop_locked (GstLibp2pConnection * conn);
+/* The connection is up: the keepalive starts (when ping_interval > 0). */
+void svc_start_keepalive_locked (GstLibp2pConnection * conn);
+
+/* gstlibp2pkeepalive.c: the SVC_PINGER side of the svc_* calls */
+void ka_on_open_locked (Substream * ss, GPtrArray * to_send);
+void ka_on_payload_locked (Substream * ss, const guint8 * data, gsize size);
+void ka_on_remote_fin_locked (Substream * ss, GPtrArray * to_send);
+void ka_on_end_locked (Substream * ss);
+void ka_stop_locked (GstLibp2pConnection * conn);
 
 /* gstlibp2pstreampads.c */
 GstPad *pads_new_src_locked (Substream * ss);

@@ -273,8 +273,15 @@ conn_remove_pads (GstLibp2pConnection * conn, Substream * ss)
   sink = ss->sinkpad;
   ss->srcpad = NULL;
   ss->sinkpad = NULL;
-  if (sink)
-    GST_LIBP2P_PAD (sink)->substream = NULL;
+  if (sink) {
+    GstLibp2pPad *lpad = GST_LIBP2P_PAD (sink);
+
+    lpad->substream = NULL;
+    lpad->unbound = TRUE;
+    lpad->end_flow = ss->was_open && ss->error == NULL ? GST_FLOW_EOS :
+        GST_FLOW_ERROR;
+    g_cond_broadcast (&lpad->cond);
+  }
   g_mutex_unlock (&conn->lock);
 
   if (src) {
@@ -350,6 +357,7 @@ conn_set_connected_locked (GstLibp2pConnection * conn)
   while (g_hash_table_iter_next (&it, NULL, &v))
     if (((Substream *) v)->state == SS_WAIT_CONNECT)
       conn_schedule_locked (conn, JOB_CREATE_CHANNEL, v, NULL);
+  svc_start_keepalive_locked (conn);
 }
 
 /* Ends every substream (none can survive the connection). */
@@ -382,6 +390,7 @@ conn_end (GstLibp2pConnection * conn, gboolean auth,
   conn->connected = FALSE;
   conn_timer_cancel (&conn->connect_timer);
   conn_end_all_locked (conn, substream_why);
+  ka_stop_locked (conn);
   if (conn->stopping) {
     /* the owner stops it: nothing to tell */
     g_mutex_unlock (&conn->lock);
@@ -584,12 +593,36 @@ gst_libp2p_connection_new (GstElement * webrtcbin,
   return conn;
 }
 
-void
+gboolean
+gst_libp2p_connection_fail (GstLibp2pConnection * conn, const gchar * cause)
+{
+  gboolean up, over;
+  g_autofree gchar *who = NULL;
+
+  g_mutex_lock (&conn->lock);
+  up = conn->connected && conn->running;
+  over = conn->ended || conn->stopping || !conn->running;
+  who = g_strdup (conn->remote_peer_id ? conn->remote_peer_id :
+      conn->settings.peer_address ? conn->settings.peer_address :
+      "the remote");
+  g_mutex_unlock (&conn->lock);
+  if (over)
+    return TRUE;
+  if (!up)
+    return FALSE;
+  conn_end (conn, FALSE, "failed", "the connection to %s failed: %s", who,
+      cause);
+  return TRUE;
+}
+
+gboolean
 gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
 {
   GstLibp2pRtc *rtc = NULL;
+  gboolean up;
 
   g_mutex_lock (&conn->lock);
+  up = conn->connected && !conn->ended && !conn->stopping;
   conn->stopping = TRUE;
   /* no channel is created from now on; one being created finishes first */
   while (conn->creating > 0)
@@ -601,6 +634,7 @@ gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
     gst_libp2p_rtc_begin_stop (rtc);
     gst_libp2p_rtc_unref (rtc);
   }
+  return up;
 }
 
 /* Marks every substream ended by the stop; returns them (refs). */
@@ -706,6 +740,7 @@ GstStructure *
 gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
 {
   guint64 opened = 0, failed = 0, in = 0, out = 0, reassembled = 0, pings = 0;
+  guint64 sent = 0, pongs = 0, rtt = 0;
   guint active = 0;
 
   if (conn) {
@@ -723,6 +758,9 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
     out = conn->stat_bytes_out;
     reassembled = conn->stat_reassembled;
     pings = conn->stat_pings;
+    sent = conn->stat_pings_sent;
+    pongs = conn->stat_pongs;
+    rtt = conn->stat_ping_rtt;
     g_mutex_unlock (&conn->lock);
   }
   return gst_structure_new ("application/x-libp2p-stats",
@@ -732,7 +770,10 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
       "bytes-in", G_TYPE_UINT64, in,
       "bytes-out", G_TYPE_UINT64, out,
       "frames-reassembled", G_TYPE_UINT64, reassembled,
-      "pings-answered", G_TYPE_UINT64, pings, NULL);
+      "pings-answered", G_TYPE_UINT64, pings,
+      "pings-sent", G_TYPE_UINT64, sent,
+      "pongs-received", G_TYPE_UINT64, pongs,
+      "ping-rtt", G_TYPE_UINT64, rtt, NULL);
 }
 
 gchar *

@@ -67,6 +67,11 @@ typedef struct
   gboolean free_closed_channels;
   gchar *agent_version;         /* what our identify says we are */
   GstClockTime identify_timeout;        /* request to answer; 0: 10 s */
+  /* keepalive (gstlibp2pservices.c): a /ipfs/ping/1.0.0 ping every
+   * @ping_interval (0: none); one unanswered for @ping_timeout ends the
+   * connection */
+  GstClockTime ping_interval;
+  GstClockTime ping_timeout;
   guint64 send_high_water;
   guint receive_queue_size;
   guint32 stream_id_base;       /* stream-start ids unique across elements */
@@ -127,8 +132,10 @@ GstLibp2pConnection *gst_libp2p_connection_new (GstElement * webrtcbin,
     GError ** error);
 /* The owner is stopping it (before the webrtcbin leaves PAUSED): what
  * webrtcbin then does to the channels is reported as STOPPED, and the
- * PeerConnection's closing is not a failure. */
-void gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn);
+ * PeerConnection's closing is not a failure.  TRUE when the connection was
+ * up and had not ended: its end is then the owner's to report (ended() is
+ * not called for a stop). */
+gboolean gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn);
 /* Ends every substream (reported as STOPPED), removes their pads, stops
  * the worker and the timers.  Call after the webrtcbin left PAUSED, and
  * before gst_libp2p_connection_unref(). */
@@ -137,6 +144,13 @@ GstLibp2pConnection *gst_libp2p_connection_ref (GstLibp2pConnection * conn);
 void gst_libp2p_connection_unref (GstLibp2pConnection * conn);
 
 gboolean gst_libp2p_connection_is_connected (GstLibp2pConnection * conn);
+/* Something below the connection (an ERROR of one of webrtcbin's
+ * elements, @cause) broke it.  A connection that is up ends with @cause,
+ * reported through ended(); TRUE then, and also when it had ended or was
+ * stopping already: the error is the connection's, not the pipeline's.
+ * FALSE (nothing done) before it came up. */
+gboolean gst_libp2p_connection_fail (GstLibp2pConnection * conn,
+    const gchar * cause);
 /* Opens an outbound substream proposing @protocols (main, then fallbacks,
  * NULL-terminated).  Returns its id; the outcome comes through the owner's
  * substream() callback, before this returns when it fails at once (not

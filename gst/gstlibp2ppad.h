@@ -33,6 +33,10 @@ struct _GstLibp2pPad
   gpointer substream;
   gpointer connection;
   GCond cond;
+  /* a sink pad whose substream ended and left it (under the connection's
+   * lock): what a chain gets from now on instead of waiting */
+  gboolean unbound;
+  GstFlowReturn end_flow;
 };
 
 void gst_libp2p_pad_set_info (GstLibp2pPad * pad, const gchar * protocol,

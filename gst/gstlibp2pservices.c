@@ -217,6 +217,10 @@ svc_on_open_locked (Substream * ss, GPtrArray * to_send)
 
     append_frames_locked (ss, d, len, to_send);
   }
+  if (ss->service == SVC_PINGER) {
+    ka_on_open_locked (ss, to_send);
+    return;
+  }
   /* the identify requester writes nothing, the responder nothing more */
   if (ss->service != SVC_PING_RESPONDER)
     ss_close_write_to_locked (ss, to_send);
@@ -272,6 +276,9 @@ svc_on_payload_locked (Substream * ss, const guint8 * data, gsize size,
       if (conn->remote_identify == NULL && conn->identify_error == NULL)
         requester_take_locked (ss, data, size);
       break;
+    case SVC_PINGER:
+      ka_on_payload_locked (ss, data, size);
+      break;
     default:
       /* the identify responder reads nothing: dropped */
       break;
@@ -284,6 +291,8 @@ svc_on_remote_fin_locked (Substream * ss, GPtrArray * to_send)
   /* the pinger is done: so is the responder (FIN after the echoes) */
   if (ss->service == SVC_PING_RESPONDER)
     ss_close_write_to_locked (ss, to_send);
+  if (ss->service == SVC_PINGER)
+    ka_on_remote_fin_locked (ss, to_send);
   if (ss->service == SVC_ID_REQUESTER && ss->conn->remote_identify == NULL)
     ss_end_locked (ss, gst_libp2p_error_new
         (GST_LIBP2P_ERROR_PROTOCOL_VIOLATION, "identify of %s: the stream "
@@ -297,6 +306,8 @@ svc_on_end_locked (Substream * ss)
 {
   GstLibp2pConnection *conn = ss->conn;
 
+  if (ss->service == SVC_PINGER)
+    ka_on_end_locked (ss);
   if (ss->service != SVC_ID_REQUESTER || conn->stopping)
     return;
   identify_done_locked (conn, NULL, ss->error ? g_error_copy (ss->error) :
@@ -342,6 +353,7 @@ svc_stop_locked (GstLibp2pConnection * conn)
 {
   conn_timer_cancel (&conn->identify_timer);
   g_clear_pointer (&conn->identify_ss, ss_unref);
+  ka_stop_locked (conn);
 }
 
 void

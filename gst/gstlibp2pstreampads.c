@@ -254,22 +254,32 @@ sink_wait_writable_locked (GstPad * pad, Substream * ss)
     if (ss->state == SS_NEGOTIATING && ss->neg_sent &&
         lp2p_mss_is_writable (ss->mss))
       return GST_FLOW_OK;
+    /* a clean close ends the stream; a failure (reset, the connection
+     * lost, a refusal) is an error */
     if (ss->state == SS_DONE)
-      return ss->was_open ? GST_FLOW_EOS : GST_FLOW_ERROR;
+      return ss->was_open && ss->error == NULL ? GST_FLOW_EOS :
+          GST_FLOW_ERROR;
     g_cond_wait (&ss->cond, &ss->conn->lock);
   }
 }
 
 /* The substream of a sink pad, waiting while the pad is not bound yet.
- * Returns a reference, or NULL when flushing. */
+ * Returns a reference, or NULL + @flow when flushing or when its substream
+ * ended and left the pad. */
 static Substream *
-sink_get_substream_locked (GstLibp2pConnection * conn, GstPad * pad)
+sink_get_substream_locked (GstLibp2pConnection * conn, GstPad * pad,
+    GstFlowReturn * flow)
 {
   GstLibp2pPad *lpad = GST_LIBP2P_PAD (pad);
 
-  while (lpad->substream == NULL && !GST_PAD_IS_FLUSHING (pad))
+  while (lpad->substream == NULL && !lpad->unbound &&
+      !GST_PAD_IS_FLUSHING (pad))
     g_cond_wait (&lpad->cond, &conn->lock);
-  return lpad->substream ? ss_ref (lpad->substream) : NULL;
+  if (lpad->substream)
+    return ss_ref (lpad->substream);
+  *flow = lpad->unbound && !GST_PAD_IS_FLUSHING (pad) ? lpad->end_flow :
+      GST_FLOW_FLUSHING;
+  return NULL;
 }
 
 /* Waits while the channel holds more than send-high-water, until its
@@ -356,15 +366,16 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     return GST_FLOW_FLUSHING;
   }
   g_mutex_lock (&conn->lock);
-  ss = sink_get_substream_locked (conn, pad);
-  ret = ss ? sink_wait_writable_locked (pad, ss) : GST_FLOW_FLUSHING;
+  ss = sink_get_substream_locked (conn, pad, &ret);
+  if (ss)
+    ret = sink_wait_writable_locked (pad, ss);
   g_mutex_unlock (&conn->lock);
   if (ret == GST_FLOW_OK && gst_buffer_map (buf, &map, GST_MAP_READ)) {
     ret = sink_send_frames (pad, ss, map.data, map.size);
     gst_buffer_unmap (buf, &map);
   } else if (ret == GST_FLOW_OK) {
     ret = GST_FLOW_ERROR;
-  } else if (ret == GST_FLOW_ERROR) {
+  } else if (ret == GST_FLOW_ERROR && ss) {
     GST_INFO_OBJECT (pad, "substream %u failed: %s", ss->id,
         ss->error ? ss->error->message : "unknown");
   }
@@ -396,10 +407,11 @@ sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     g_autoptr (GstLibp2pConnection) conn = pad_get_connection (pad);
     Substream *ss = NULL;
+    GstFlowReturn flow;
 
     if (conn) {
       g_mutex_lock (&conn->lock);
-      ss = sink_get_substream_locked (conn, pad);
+      ss = sink_get_substream_locked (conn, pad, &flow);
       g_mutex_unlock (&conn->lock);
     }
     if (ss) {

@@ -157,7 +157,7 @@ ss_send_all_unlocked (Substream * ss, GPtrArray * to_send)
 
 /* Sends @to_send in order, after anything sent before: takes send_lock
  * before dropping conn->lock (lock order), returns with conn->lock. */
-static void
+void
 ss_flush_locked (Substream * ss, GPtrArray * to_send)
 {
   GstLibp2pConnection *conn = ss->conn;

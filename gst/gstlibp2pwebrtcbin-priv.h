@@ -45,6 +45,13 @@ G_BEGIN_DECLS
 /* WebRTC-direct: ICE + DTLS + SCTP + Noise.  libnice gives up on ICE after
  * ~30 s; js-libp2p's dial timeout is 10 s. */
 #define DEFAULT_CONNECT_TIMEOUT (20 * GST_SECOND)
+/* Keepalive: a silent remote is declared lost within interval + timeout
+ * (15 s; rust-libp2p pings every 15 s with a 20 s timeout, js-libp2p's
+ * connection monitor every 10 s). */
+#define DEFAULT_KEEPALIVE GST_LIBP2P_KEEPALIVE_AUTO
+#define DEFAULT_PING_INTERVAL (5 * GST_SECOND)
+#define DEFAULT_PING_TIMEOUT (10 * GST_SECOND)
+#define DEFAULT_ERROR_ON_DISCONNECT TRUE
 
 enum
 {
@@ -69,6 +76,10 @@ enum
   PROP_AGENT_VERSION,
   PROP_REMOTE_IDENTIFY,
   PROP_FREE_CLOSED_CHANNELS,
+  PROP_KEEPALIVE,
+  PROP_PING_INTERVAL,
+  PROP_PING_TIMEOUT,
+  PROP_ERROR_ON_DISCONNECT,
 };
 
 enum
@@ -78,6 +89,7 @@ enum
   SIGNAL_SUBSTREAM_OPENED,
   SIGNAL_SUBSTREAM_FAILED,
   SIGNAL_SUBSTREAM_CLOSED,
+  SIGNAL_CONNECTION_CLOSED,
   LAST_SIGNAL,
 };
 
@@ -108,6 +120,10 @@ struct _GstLibp2pWebrtcBin
   gboolean ping_responder;
   gboolean identify;
   gboolean free_closed_channels;
+  GstLibp2pKeepalive keepalive;
+  GstClockTime ping_interval;
+  GstClockTime ping_timeout;
+  gboolean error_on_disconnect;
   gchar *agent_version;
   guint64 send_high_water;
   guint receive_queue_size;

@@ -232,6 +232,18 @@ bin_set_property (GObject * object, guint prop_id,
     case PROP_FREE_CLOSED_CHANNELS:
       self->free_closed_channels = g_value_get_boolean (value);
       break;
+    case PROP_KEEPALIVE:
+      self->keepalive = g_value_get_enum (value);
+      break;
+    case PROP_PING_INTERVAL:
+      self->ping_interval = g_value_get_uint64 (value);
+      break;
+    case PROP_PING_TIMEOUT:
+      self->ping_timeout = g_value_get_uint64 (value);
+      break;
+    case PROP_ERROR_ON_DISCONNECT:
+      self->error_on_disconnect = g_value_get_boolean (value);
+      break;
     case PROP_AGENT_VERSION:
       g_free (self->agent_version);
       self->agent_version = g_value_dup_string (value);
@@ -332,6 +344,18 @@ bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_FREE_CLOSED_CHANNELS:
       g_value_set_boolean (value, self->free_closed_channels);
+      break;
+    case PROP_KEEPALIVE:
+      g_value_set_enum (value, self->keepalive);
+      break;
+    case PROP_PING_INTERVAL:
+      g_value_set_uint64 (value, self->ping_interval);
+      break;
+    case PROP_PING_TIMEOUT:
+      g_value_set_uint64 (value, self->ping_timeout);
+      break;
+    case PROP_ERROR_ON_DISCONNECT:
+      g_value_set_boolean (value, self->error_on_disconnect);
       break;
     case PROP_AGENT_VERSION:
       g_value_set_string (value, self->agent_version);
@@ -491,6 +515,39 @@ bin_install_properties (GObjectClass * gobject_class)
           "stops, as before.  No effect on other GStreamer versions",
           DEFAULT_FREE_CLOSED_CHANNELS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE,
+      g_param_spec_enum ("keepalive", "Keepalive",
+          "Ping the remote on /ipfs/ping/1.0.0 every ping-interval (one "
+          "substream, served inside: no pads); a ping unanswered for "
+          "ping-timeout ends the connection (libp2p-connection-closed), so a "
+          "silent, killed or cut-off remote is noticed within ping-interval "
+          "+ ping-timeout.  A remote that refuses ping is alive: pinging "
+          "stops.  auto: on for WebRTC-direct connections (peer-address), "
+          "off for connections the application signals",
+          GST_TYPE_LIBP2P_KEEPALIVE, DEFAULT_KEEPALIVE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PING_INTERVAL,
+      g_param_spec_uint64 ("ping-interval", "Ping interval",
+          "Nanoseconds from a keepalive ping's answer to the next ping",
+          GST_MSECOND, G_MAXUINT64, DEFAULT_PING_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_PING_TIMEOUT,
+      g_param_spec_uint64 ("ping-timeout", "Ping timeout",
+          "Nanoseconds a keepalive ping (the first: its substream's "
+          "negotiation too) may wait for its answer before the connection "
+          "is declared lost", GST_MSECOND, G_MAXUINT64, DEFAULT_PING_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ERROR_ON_DISCONNECT,
+      g_param_spec_boolean ("error-on-disconnect", "Error on disconnect",
+          "A WebRTC-direct connection (peer-address) that ends after it was "
+          "up, other than by stopping the element (the remote closed, "
+          "vanished, or failed the keepalive): TRUE posts an ERROR naming "
+          "the peer and the cause, so a gst-launch line ends non-zero; FALSE "
+          "only the libp2p-connection-closed message and the "
+          "connection-closed signal, for applications that keep going.  "
+          "Connections the application signals never post one (their "
+          "PeerConnection is the application's)", DEFAULT_ERROR_ON_DISCONNECT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_AGENT_VERSION,
       g_param_spec_string ("agent-version", "Agent version",
           "What our identify says we are (agentVersion, \"name/version\")",
@@ -511,8 +568,30 @@ bin_install_properties (GObjectClass * gobject_class)
           "bytes-out (guint64, payload bytes), frames-reassembled (guint64: "
           "frames that arrived split across data-channel messages, as "
           "js-libp2p and go-libp2p send them), pings-answered (guint64: "
-          "ping payloads the ping responder echoed)", GST_TYPE_STRUCTURE,
+          "ping payloads the ping responder echoed), pings-sent, "
+          "pongs-received (guint64: the keepalive's), ping-rtt (guint64: "
+          "nanoseconds, the keepalive's last round trip; 0 before one)",
+          GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+GType
+gst_libp2p_keepalive_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_LIBP2P_KEEPALIVE_AUTO, "On for WebRTC-direct connections, off for "
+          "those the application signals", "auto"},
+    {GST_LIBP2P_KEEPALIVE_ON, "Always", "on"},
+    {GST_LIBP2P_KEEPALIVE_OFF, "Never", "off"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstLibp2pKeepalive", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
 }
 
 void
@@ -577,4 +656,21 @@ bin_install_signals (GObjectClass * klass, GCallback open_substream)
   signals[SIGNAL_SUBSTREAM_CLOSED] = g_signal_new ("substream-closed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /**
+   * GstLibp2pWebrtcBin::connection-closed:
+   * @peer_id: (nullable): the remote's peer id, when a handshake proved it
+   * @error: why, in the GST_LIBP2P_ERROR domain: NOT_CONNECTED (the
+   *   remote closed, failed or was lost: the message says which) or
+   *   STOPPED (the element stopped)
+   *
+   * A connection that was up ended; every substream it carried was ended
+   * (substream-closed or -failed) before.  Once per connection, also as
+   * the libp2p-connection-closed element message.  Emitted from the
+   * thread that saw the end (webrtcbin's, the clock's, or the one that
+   * stops the element).
+   */
+  signals[SIGNAL_CONNECTION_CLOSED] = g_signal_new ("connection-closed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 }

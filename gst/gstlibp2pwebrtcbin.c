@@ -201,24 +201,58 @@ owner_connected (gpointer owner, const gchar * remote_peer_id)
               remote_peer_id, "peer-id", G_TYPE_STRING, local, NULL)));
 }
 
+/* A connection that was up ended (every substream got its report first):
+ * the connection-closed signal and the libp2p-connection-closed message,
+ * once per connection. */
+static void
+report_closed (GstLibp2pWebrtcBin * self, const GError * error)
+{
+  g_autofree gchar *peer = NULL;
+  g_autofree gchar *address = NULL;
+
+  g_mutex_lock (&self->lock);
+  peer = g_strdup (self->remote_peer_id);
+  address = g_strdup (self->peer_address);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "connection closed: %s", error->message);
+  g_signal_emit (self, signals[SIGNAL_CONNECTION_CLOSED], 0, peer, error);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("libp2p-connection-closed", "peer-id",
+              G_TYPE_STRING, peer, "peer-address", G_TYPE_STRING, address,
+              "error", G_TYPE_ERROR, error, NULL)));
+}
+
 /* The failure policy of a dialer: a WebRTC-direct dial that never came up
  * leaves the element nothing to do, so the pipeline gets an ERROR (a
- * gst-launch line exits with the reason).  A connection lost later, or one
- * the application signalled, ended every substream with its report. */
+ * gst-launch line exits with the reason), and so does one lost later
+ * unless error-on-disconnect is FALSE.  A connection the application
+ * signalled only reports its end. */
 static void
 owner_ended (gpointer owner, const GError * error, gboolean auth,
     gboolean was_connected)
 {
   GstLibp2pWebrtcBin *self = owner;
   g_autofree gchar *address = NULL;
-  gboolean direct;
+  g_autofree gchar *peer = NULL;
+  gboolean direct, post;
 
+  if (was_connected)
+    report_closed (self, error);
   g_mutex_lock (&self->lock);
   direct = self->direct;
+  post = self->error_on_disconnect;
   address = g_strdup (self->peer_address);
+  peer = g_strdup (self->remote_peer_id);
   g_mutex_unlock (&self->lock);
-  if (!direct || was_connected)
+  if (!direct)
     return;
+  if (was_connected) {
+    if (post)
+      GST_ELEMENT_ERROR (self, RESOURCE, READ, ("%s", error->message),
+          ("WebRTC-direct connection to %s (%s)", peer, address));
+    return;
+  }
   if (auth)
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("%s",
             error->message), ("WebRTC-direct dial of %s", address));
@@ -426,6 +460,10 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->lazy = self->lazy;
   s->ping_responder = self->ping_responder;
   s->identify = self->identify;
+  if (self->keepalive == GST_LIBP2P_KEEPALIVE_ON ||
+      (self->keepalive == GST_LIBP2P_KEEPALIVE_AUTO && self->direct))
+    s->ping_interval = self->ping_interval;
+  s->ping_timeout = self->ping_timeout;
   s->free_closed_channels = self->free_closed_channels;
   s->agent_version = self->agent_version;
   s->send_high_water = self->send_high_water;
@@ -497,8 +535,10 @@ start (GstLibp2pWebrtcBin * self)
   return TRUE;
 }
 
+/* @was_up: the connection was up when the stop began; its end is reported
+ * once its substreams are. */
 static void
-stop (GstLibp2pWebrtcBin * self)
+stop (GstLibp2pWebrtcBin * self, gboolean was_up)
 {
   GstLibp2pConnection *conn;
 
@@ -517,6 +557,45 @@ stop (GstLibp2pWebrtcBin * self)
       (conn);
   g_mutex_unlock (&self->lock);
   gst_libp2p_connection_unref (conn);
+  if (was_up) {
+    g_autoptr (GError) err = gst_libp2p_error_new (GST_LIBP2P_ERROR_STOPPED,
+        "the element stopped: the connection is closed");
+
+    report_closed (self, err);
+  }
+}
+
+/* An ERROR of one of webrtcbin's elements once the connection was up (say
+ * sctpenc's "Could not write to resource" when the remote went away) is
+ * the connection's end, not the pipeline's: it becomes the connection's
+ * report (libp2p-connection-closed; for a WebRTC-direct dial also the
+ * element's ERROR, unless error-on-disconnect is FALSE).  Before the
+ * connection is up it goes on to the application as it is. */
+static void
+gst_libp2p_webrtc_bin_handle_message (GstBin * bin, GstMessage * msg)
+{
+  GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (bin);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && self->webrtcbin &&
+      GST_MESSAGE_SRC (msg) && (GST_MESSAGE_SRC (msg) ==
+          GST_OBJECT (self->webrtcbin) ||
+          gst_object_has_as_ancestor (GST_MESSAGE_SRC (msg),
+              GST_OBJECT (self->webrtcbin)))) {
+    g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
+    g_autoptr (GError) err = NULL;
+    g_autofree gchar *dbg = NULL;
+    g_autofree gchar *cause = NULL;
+
+    gst_message_parse_error (msg, &err, &dbg);
+    cause = g_strdup_printf ("%s: %s", GST_MESSAGE_SRC_NAME (msg),
+        err->message);
+    if (conn && gst_libp2p_connection_fail (conn, cause)) {
+      GST_INFO_OBJECT (self, "absorbed %s (%s)", cause, dbg);
+      gst_message_unref (msg);
+      return;
+    }
+  }
+  GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
 }
 
 static GstStateChangeReturn
@@ -525,6 +604,7 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
 {
   GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (element);
   GstStateChangeReturn ret;
+  gboolean was_up = FALSE;
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY && self->webrtcbin == NULL) {
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
@@ -535,7 +615,7 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
     g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
 
     if (conn)
-      gst_libp2p_connection_begin_stop (conn);
+      was_up = gst_libp2p_connection_begin_stop (conn);
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
@@ -548,7 +628,7 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop (self);
+      stop (self, was_up);
       break;
     default:
       break;
@@ -602,6 +682,7 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
   element_class->change_state = gst_libp2p_webrtc_bin_change_state;
   element_class->request_new_pad = gst_libp2p_webrtc_bin_request_new_pad;
   element_class->release_pad = gst_libp2p_webrtc_bin_release_pad;
+  GST_BIN_CLASS (klass)->handle_message = gst_libp2p_webrtc_bin_handle_message;
 
   bin_install_properties (gobject_class);
   bin_install_signals (gobject_class,
@@ -624,6 +705,7 @@ gst_libp2p_webrtc_bin_class_init (GstLibp2pWebrtcBinClass * klass)
       "gst-libp2p developers");
   gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_PAD, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_DIRECTION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_LIBP2P_KEEPALIVE, 0);
 }
 static void
 gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
@@ -638,6 +720,10 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->dial_on_request = DEFAULT_DIAL_ON_REQUEST;
   self->ping_responder = DEFAULT_PING_RESPONDER;
   self->identify = DEFAULT_IDENTIFY;
+  self->keepalive = DEFAULT_KEEPALIVE;
+  self->ping_interval = DEFAULT_PING_INTERVAL;
+  self->ping_timeout = DEFAULT_PING_TIMEOUT;
+  self->error_on_disconnect = DEFAULT_ERROR_ON_DISCONNECT;
   self->free_closed_channels = DEFAULT_FREE_CLOSED_CHANNELS;
   self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;

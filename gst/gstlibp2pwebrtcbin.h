@@ -30,6 +30,17 @@ typedef enum
   GST_LIBP2P_ERROR_TOO_MANY,    /* no SCTP stream left for a new substream */
 } GstLibp2pError;
 
+/* The keepalive property: our own pings on /ipfs/ping/1.0.0. */
+typedef enum
+{
+  GST_LIBP2P_KEEPALIVE_AUTO,    /* on for WebRTC-direct, off when signalled */
+  GST_LIBP2P_KEEPALIVE_ON,
+  GST_LIBP2P_KEEPALIVE_OFF,
+} GstLibp2pKeepalive;
+
+#define GST_TYPE_LIBP2P_KEEPALIVE (gst_libp2p_keepalive_get_type ())
+GType gst_libp2p_keepalive_get_type (void);
+
 G_END_DECLS
 
 #endif

@@ -141,6 +141,310 @@ test_identify_listed_is_the_application_s (void)
   rx_free (rx);
 }
 
+/* ---- keepalive (docs/element.md, "How a connection ends") ---- */
+
+#define PING_P "/ipfs/ping/1.0.0"
+
+static guint64
+stat_u64 (GstElement * el, const gchar * field)
+{
+  GstStructure *st = NULL;
+  guint64 v = 0;
+
+  g_object_get (el, "stats", &st, NULL);
+  g_assert_true (gst_structure_get_uint64 (st, field, &v));
+  gst_structure_free (st);
+  return v;
+}
+
+/* Waits until @el's stats say @field >= @min (bounded). */
+static gboolean
+stat_wait (GstElement * el, const gchar * field, guint64 min)
+{
+  gint64 end = deadline_s (WAIT_S);
+
+  while (stat_u64 (el, field) < min)
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    else
+      g_usleep (20 * 1000);
+  return TRUE;
+}
+
+/* The connection-closed structure @side posted, if any. */
+static const GstStructure *
+closed_message (Harness * h, gchar side)
+{
+  return wait_bus (h, side, "libp2p-connection-closed");
+}
+
+static void
+assert_closed_with (const GstStructure * s, gint code, const gchar * part)
+{
+  g_autoptr (GError) err = NULL;
+
+  g_assert_nonnull (s);
+  g_assert_true (gst_structure_get (s, "error", G_TYPE_ERROR, &err, NULL));
+  g_assert_cmpint (err->code, ==, code);
+  if (part && !strstr (err->message, part))
+    g_error ("'%s' does not say '%s'", err->message, part);
+}
+
+/* ping/ping.md: keepalive=on pings every ping-interval on one substream,
+ * b's responder echoes, a measures the round trip; the pinger is served
+ * inside (no pad, no substream report); a stopped connection reports
+ * connection-closed STOPPED once. */
+static void
+test_keepalive_rtt (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+  guint64 rtt;
+
+  g_object_set (h->a, "keepalive", GST_LIBP2P_KEEPALIVE_ON, "ping-interval",
+      100 * GST_MSECOND, NULL);
+  harness_start (h);
+  g_assert_true (stat_wait (h->a, "pongs-received", 5));
+  rtt = stat_u64 (h->a, "ping-rtt");
+  g_assert_cmpuint (rtt, >, 0);
+  g_assert_cmpuint (rtt, <, GST_SECOND);
+  g_assert_cmpuint (stat_u64 (h->a, "pings-sent"), >=, 5);
+  /* b answered them all on one substream */
+  g_assert_cmpuint (stat_u64 (h->b, "pings-answered"), >=, 5);
+  /* b's keepalive is off (auto, signalled): a answered nothing */
+  g_assert_cmpuint (stat_u64 (h->a, "pings-answered"), ==, 0);
+  g_assert_cmpuint (stat_u64 (h->b, "pings-sent"), ==, 0);
+  g_assert_cmpuint (count_events (h, 'a', 'o') + count_events (h, 'a', 'f')
+      + count_events (h, 'a', 'c'), ==, 0);
+  g_assert_cmpuint (count_events (h, 'b', 'o') + count_events (h, 'b', 'f')
+      + count_events (h, 'b', 'c'), ==, 0);
+  g_assert_null (gst_element_get_static_pad (h->b, "src_ipfs-ping-1-0-0_0"));
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 0);
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 1);
+  g_assert_cmpuint (bus_count (h, 'b', "libp2p-connection-closed"), ==, 1);
+  assert_closed_with (closed_message (h, 'a'), GST_LIBP2P_ERROR_STOPPED,
+      NULL);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+  harness_free (h);
+}
+
+/* A remote that refuses ping is alive: no loss, the keepalive stops. */
+static void
+test_keepalive_refused (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+
+  g_object_set (h->a, "keepalive", GST_LIBP2P_KEEPALIVE_ON, "ping-interval",
+      100 * GST_MSECOND, "ping-timeout", 300 * GST_MSECOND, NULL);
+  g_object_set (h->b, "ping-responder", FALSE, NULL);
+  harness_start (h);
+  /* four ping timeouts long */
+  g_usleep (1200 * 1000);
+  g_assert_cmpuint (stat_u64 (h->a, "pongs-received"), ==, 0);
+  g_assert_cmpuint (stat_u64 (h->a, "pings-sent"), ==, 0);
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 0);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+  harness_free (h);
+}
+
+static GstPadProbeReturn
+drop_when (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  return g_atomic_int_get ((gint *) user_data) ? GST_PAD_PROBE_DROP :
+      GST_PAD_PROBE_OK;
+}
+
+/* Every nicesrc of @webrtc drops what it receives while *@on. */
+static guint
+black_hole (GstElement * webrtc, gint * on)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (webrtc));
+  GValue v = G_VALUE_INIT;
+  guint n = 0;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *el = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (el);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "nicesrc")) {
+      GstPad *src = gst_element_get_static_pad (el, "src");
+
+      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+          GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_when, on, NULL);
+      gst_object_unref (src);
+      n++;
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return n;
+}
+
+/* A remote that goes silent (its packets black-holed) is declared lost
+ * within ping-interval + ping-timeout: connection-closed NOT_CONNECTED
+ * naming the cause, the open substream ends with exactly one report of
+ * that, its src pad gets EOS; no pipeline ERROR (signalled connection). */
+static void
+test_keepalive_lost (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+  static gint hole = 0;
+  Rx *rx = rx_new ();
+  const GstStructure *s;
+  Event *e;
+  gint64 t0, took;
+  guint id;
+
+  g_atomic_int_set (&hole, 0);
+  link_src_to_rx (h->a, rx);
+  g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
+  g_object_set (h->a, "keepalive", GST_LIBP2P_KEEPALIVE_ON, "ping-interval",
+      300 * GST_MSECOND, "ping-timeout", 700 * GST_MSECOND, NULL);
+  harness_start (h);
+  g_assert_cmpuint (black_hole (h->wa, &hole), >=, 1);
+  g_signal_emit_by_name (h->a, "open-substream", ECHO_P, NULL, &id);
+  e = wait_outcome (h, 'a', id);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->kind, ==, 'o');
+  g_assert_true (stat_wait (h->a, "pongs-received", 1));
+  t0 = g_get_monotonic_time ();
+  g_atomic_int_set (&hole, 1);
+  s = closed_message (h, 'a');
+  took = g_get_monotonic_time () - t0;
+  assert_closed_with (s, GST_LIBP2P_ERROR_NOT_CONNECTED,
+      "did not answer a ping");
+  g_test_message ("silent remote declared lost after %" G_GINT64_FORMAT
+      " ms (bound 1000 ms)", took / 1000);
+  g_assert_cmpint (took, <=, 1000 * 1000 + 500 * 1000);
+  /* the substream: one report, with the connection's cause */
+  e = wait_event (h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->id, ==, id);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
+  g_assert_true (rx_wait (rx, 0, TRUE));
+  g_assert_cmpuint (count_events (h, 'a', 'c') + count_events (h, 'a', 'f'),
+      ==, 1);
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 1);
+  /* the stop reports nothing more for a's lost connection */
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 1);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* The first element of @webrtc made by @factory (a reference). */
+static GstElement *
+find_child (GstElement * webrtc, const gchar * factory)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (webrtc));
+  GValue v = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  while (!found && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *el = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (el);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+      found = gst_object_ref (el);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return found;
+}
+
+/* An echo substream a opened, carrying 64 bytes; returns a's sink side. */
+static GstPad *
+open_echo_with_data (Harness * h, Rx * rx)
+{
+  GstPad *tp;
+  guint i;
+
+  link_src_to_rx (h->a, rx);
+  g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  harness_start (h);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  for (i = 0; i < 8; i++)
+    g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8)),
+        ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 64, FALSE));
+  return tp;
+}
+
+/* What a reports once its connection ended under an open substream: one
+ * connection-closed (NOT_CONNECTED, saying @part), the substream's one
+ * report, EOS on its src pad, an error flow on its sink pad, no pipeline
+ * ERROR (a signalled connection). */
+static void
+assert_connection_ended (Harness * h, Rx * rx, GstPad * tp,
+    const gchar * part)
+{
+  Event *e;
+
+  assert_closed_with (closed_message (h, 'a'),
+      GST_LIBP2P_ERROR_NOT_CONNECTED, part);
+  e = wait_event (h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
+  g_assert_true (rx_wait (rx, 64, TRUE));
+  g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8)),
+      !=, GST_FLOW_OK);
+  g_assert_cmpuint (count_events (h, 'a', 'c') + count_events (h, 'a', 'f'),
+      ==, 1);
+  g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 1);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+}
+
+/* The remote closes its side (its element stops) under an open substream.
+ * b's webrtcbin sends nothing a's notices (measured: without keepalive a
+ * sees no change within 10 s), so a's keepalive finds it. */
+static void
+test_remote_closes (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+  Rx *rx = rx_new ();
+  GstPad *tp;
+
+  g_object_set (h->a, "keepalive", GST_LIBP2P_KEEPALIVE_ON, "ping-interval",
+      300 * GST_MSECOND, "ping-timeout", 700 * GST_MSECOND, NULL);
+  tp = open_echo_with_data (h, rx);
+  gst_element_set_locked_state (h->b, TRUE);
+  gst_element_set_state (h->b, GST_STATE_NULL);
+  assert_connection_ended (h, rx, tp, "did not answer a ping");
+  test_pad_free (tp);
+  /* b stays locked in NULL: harness_free stops a */
+  harness_free (h);
+  rx_free (rx);
+}
+
+/* An ERROR of one of webrtcbin's elements once the connection is up (what
+ * sctpenc posts when the remote went away: "Could not write to resource")
+ * is the connection's end, not the pipeline's. */
+static void
+test_webrtcbin_error_absorbed (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+  Rx *rx = rx_new ();
+  g_autoptr (GstElement) enc = NULL;
+  g_autoptr (GError) err = NULL;
+  GstPad *tp;
+
+  tp = open_echo_with_data (h, rx);
+  enc = find_child (h->wa, "sctpenc");
+  g_assert_nonnull (enc);
+  err = g_error_new_literal (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      "Could not write to resource.");
+  gst_element_post_message (enc, gst_message_new_error (GST_OBJECT (enc),
+          err, "test"));
+  assert_connection_ended (h, rx, tp, "Could not write to resource");
+  test_pad_free (tp);
+  harness_free (h);
+  rx_free (rx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,5 +456,11 @@ main (int argc, char **argv)
   g_test_add_func ("/services/identify-off", test_identify_off);
   g_test_add_func ("/services/identify-listed-is-the-application-s",
       test_identify_listed_is_the_application_s);
+  g_test_add_func ("/services/keepalive-rtt", test_keepalive_rtt);
+  g_test_add_func ("/services/keepalive-refused", test_keepalive_refused);
+  g_test_add_func ("/services/keepalive-lost", test_keepalive_lost);
+  g_test_add_func ("/services/remote-closes", test_remote_closes);
+  g_test_add_func ("/services/webrtcbin-error-absorbed",
+      test_webrtcbin_error_absorbed);
   return harness_exit (g_test_run ());
 }
