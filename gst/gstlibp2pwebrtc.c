@@ -254,6 +254,9 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
   if (negotiated_id >= 0)
     gst_structure_set (opts, "negotiated", G_TYPE_BOOLEAN, TRUE, "id",
         G_TYPE_INT, negotiated_id, NULL);
+  else
+    /* webrtcbin takes the lowest free id: not one whose reset is late */
+    gst_libp2p_reuse_guard_wait_resets (rtc->reuse);
   g_signal_emit_by_name (rtc->webrtcbin, "create-data-channel", "", opts, &dc);
   gst_structure_free (opts);
   if (dc == NULL)

@@ -196,11 +196,91 @@ warn_if_running_locked (GstLibp2pWebrtcBin * self, GParamSpec * pspec)
         "connection keeps the settings it started with", pspec->name);
 }
 
+/* The properties that are one field of the struct (under self->lock). */
+typedef struct
+{
+  guint prop;
+  gsize offset;
+  GType type;                   /* G_TYPE_ENUM: a gint of any enum type */
+} Field;
+
+#define FIELD(p, f, t) { p, G_STRUCT_OFFSET (GstLibp2pWebrtcBin, f), t }
+static const Field fields[] = {
+  FIELD (PROP_NEGOTIATION_TIMEOUT, negotiation_timeout, G_TYPE_UINT64),
+  FIELD (PROP_FIN_ACK_TIMEOUT, fin_ack_timeout, G_TYPE_UINT64),
+  FIELD (PROP_CONNECT_TIMEOUT, connect_timeout, G_TYPE_UINT64),
+  FIELD (PROP_SEND_HIGH_WATER, send_high_water, G_TYPE_UINT64),
+  FIELD (PROP_PING_INTERVAL, ping_interval, G_TYPE_UINT64),
+  FIELD (PROP_PING_TIMEOUT, ping_timeout, G_TYPE_UINT64),
+  FIELD (PROP_MAX_FRAME_SIZE, max_frame_size, G_TYPE_UINT),
+  FIELD (PROP_RECEIVE_QUEUE_SIZE, receive_queue_size, G_TYPE_UINT),
+  FIELD (PROP_LAZY, lazy, G_TYPE_BOOLEAN),
+  FIELD (PROP_PING_RESPONDER, ping_responder, G_TYPE_BOOLEAN),
+  FIELD (PROP_IDENTIFY, identify, G_TYPE_BOOLEAN),
+  FIELD (PROP_FREE_CLOSED_CHANNELS, free_closed_channels, G_TYPE_BOOLEAN),
+  FIELD (PROP_ERROR_ON_DISCONNECT, error_on_disconnect, G_TYPE_BOOLEAN),
+  FIELD (PROP_KEEPALIVE, keepalive, G_TYPE_ENUM),
+};
+
+static const Field *
+field_of (guint prop_id)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i].prop == prop_id)
+      return &fields[i];
+  return NULL;
+}
+
+static void
+field_set (GstLibp2pWebrtcBin * self, const Field * f, const GValue * value)
+{
+  gpointer p = G_STRUCT_MEMBER_P (self, f->offset);
+
+  switch (f->type) {
+    case G_TYPE_UINT64:
+      *(guint64 *) p = g_value_get_uint64 (value);
+      break;
+    case G_TYPE_UINT:
+      *(guint *) p = g_value_get_uint (value);
+      break;
+    case G_TYPE_BOOLEAN:
+      *(gboolean *) p = g_value_get_boolean (value);
+      break;
+    default:
+      *(gint *) p = g_value_get_enum (value);
+      break;
+  }
+}
+
+static void
+field_get (GstLibp2pWebrtcBin * self, const Field * f, GValue * value)
+{
+  gconstpointer p = G_STRUCT_MEMBER_P (self, f->offset);
+
+  switch (f->type) {
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, *(const guint64 *) p);
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (value, *(const guint *) p);
+      break;
+    case G_TYPE_BOOLEAN:
+      g_value_set_boolean (value, *(const gboolean *) p);
+      break;
+    default:
+      g_value_set_enum (value, *(const gint *) p);
+      break;
+  }
+}
+
 void
 bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+  const Field *f = field_of (prop_id);
 
   switch (prop_id) {
     case PROP_WEBRTCBIN:
@@ -219,63 +299,20 @@ bin_set_property (GObject * object, guint prop_id,
       break;
   }
   g_mutex_lock (&self->lock);
-  switch (prop_id) {
-    case PROP_CONNECT_TIMEOUT:
-      self->connect_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_PING_RESPONDER:
-      self->ping_responder = g_value_get_boolean (value);
-      break;
-    case PROP_IDENTIFY:
-      self->identify = g_value_get_boolean (value);
-      break;
-    case PROP_FREE_CLOSED_CHANNELS:
-      self->free_closed_channels = g_value_get_boolean (value);
-      break;
-    case PROP_KEEPALIVE:
-      self->keepalive = g_value_get_enum (value);
-      break;
-    case PROP_PING_INTERVAL:
-      self->ping_interval = g_value_get_uint64 (value);
-      break;
-    case PROP_PING_TIMEOUT:
-      self->ping_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_ERROR_ON_DISCONNECT:
-      self->error_on_disconnect = g_value_get_boolean (value);
-      break;
-    case PROP_AGENT_VERSION:
-      g_free (self->agent_version);
-      self->agent_version = g_value_dup_string (value);
-      if (self->agent_version == NULL)
-        self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
-      break;
-    case PROP_NEGOTIATION_TIMEOUT:
-      self->negotiation_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_FIN_ACK_TIMEOUT:
-      self->fin_ack_timeout = g_value_get_uint64 (value);
-      break;
-    case PROP_MAX_FRAME_SIZE:
-      self->max_frame_size = g_value_get_uint (value);
-      break;
-    case PROP_LAZY:
-      self->lazy = g_value_get_boolean (value);
-      break;
-    case PROP_DIAL_ON_REQUEST:
-      self->dial_on_request = g_value_get_boolean (value);
-      self->dial_on_request_set = TRUE;
-      break;
-    case PROP_SEND_HIGH_WATER:
-      self->send_high_water = g_value_get_uint64 (value);
-      break;
-    case PROP_RECEIVE_QUEUE_SIZE:
-      self->receive_queue_size = g_value_get_uint (value);
-      break;
-    default:
-      g_mutex_unlock (&self->lock);
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
+  if (f) {
+    field_set (self, f, value);
+  } else if (prop_id == PROP_AGENT_VERSION) {
+    g_free (self->agent_version);
+    self->agent_version = g_value_dup_string (value);
+    if (self->agent_version == NULL)
+      self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
+  } else if (prop_id == PROP_DIAL_ON_REQUEST) {
+    self->dial_on_request = g_value_get_boolean (value);
+    self->dial_on_request_set = TRUE;
+  } else {
+    g_mutex_unlock (&self->lock);
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
   }
   if (prop_id != PROP_DIAL_ON_REQUEST)
     warn_if_running_locked (self, pspec);
@@ -287,12 +324,18 @@ bin_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstLibp2pWebrtcBin *self = GST_LIBP2P_WEBRTC_BIN (object);
+  const Field *f = field_of (prop_id);
 
   if (prop_id == PROP_STATS) {
     g_value_take_boxed (value, get_stats (self));
     return;
   }
   g_mutex_lock (&self->lock);
+  if (f) {
+    field_get (self, f, value);
+    g_mutex_unlock (&self->lock);
+    return;
+  }
   switch (prop_id) {
     case PROP_WEBRTCBIN:
       g_value_set_object (value, self->webrtcbin);
@@ -301,26 +344,8 @@ bin_get_property (GObject * object, guint prop_id,
       g_value_take_string (value, self->protocols ?
           g_strjoinv (",", self->protocols) : NULL);
       break;
-    case PROP_NEGOTIATION_TIMEOUT:
-      g_value_set_uint64 (value, self->negotiation_timeout);
-      break;
-    case PROP_FIN_ACK_TIMEOUT:
-      g_value_set_uint64 (value, self->fin_ack_timeout);
-      break;
-    case PROP_MAX_FRAME_SIZE:
-      g_value_set_uint (value, self->max_frame_size);
-      break;
-    case PROP_LAZY:
-      g_value_set_boolean (value, self->lazy);
-      break;
     case PROP_DIAL_ON_REQUEST:
       g_value_set_boolean (value, bin_dial_on_request_locked (self));
-      break;
-    case PROP_SEND_HIGH_WATER:
-      g_value_set_uint64 (value, self->send_high_water);
-      break;
-    case PROP_RECEIVE_QUEUE_SIZE:
-      g_value_set_uint (value, self->receive_queue_size);
       break;
     case PROP_PEER_ADDRESS:
       g_value_set_string (value, self->peer_address);
@@ -332,30 +357,6 @@ bin_get_property (GObject * object, guint prop_id,
       break;
     case PROP_REMOTE_PEER_ID:
       g_value_set_string (value, self->remote_peer_id);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      g_value_set_uint64 (value, self->connect_timeout);
-      break;
-    case PROP_PING_RESPONDER:
-      g_value_set_boolean (value, self->ping_responder);
-      break;
-    case PROP_IDENTIFY:
-      g_value_set_boolean (value, self->identify);
-      break;
-    case PROP_FREE_CLOSED_CHANNELS:
-      g_value_set_boolean (value, self->free_closed_channels);
-      break;
-    case PROP_KEEPALIVE:
-      g_value_set_enum (value, self->keepalive);
-      break;
-    case PROP_PING_INTERVAL:
-      g_value_set_uint64 (value, self->ping_interval);
-      break;
-    case PROP_PING_TIMEOUT:
-      g_value_set_uint64 (value, self->ping_timeout);
-      break;
-    case PROP_ERROR_ON_DISCONNECT:
-      g_value_set_boolean (value, self->error_on_disconnect);
       break;
     case PROP_AGENT_VERSION:
       g_value_set_string (value, self->agent_version);

@@ -5,7 +5,8 @@
 //
 // Stdin takes JSON lines: {op:'ping', peerId} pings that (connected) peer
 // with @libp2p/ping; {op:'self'} asks what the node says of itself in its
-// identify.  It prints JSON lines on stdout:
+// identify; {op:'blackhole'} (liveness mode) makes the relay drop every
+// datagram both ways from then on.  It prints JSON lines on stdout:
 //   {ev:'listening', addr, peerId}          the multiaddr to dial
 //   {ev:'connection', peerId, addr}         a peer connected (its peer id)
 //   {ev:'echo-done', bytes}                 an echo stream ended
@@ -15,6 +16,7 @@
 //    listenAddrs, observedAddr}            @libp2p/identify identified a peer
 //   {ev:'self', agentVersion, protocols, listenAddrs}   the answer to op self
 //   {ev:'stun', ...}  (liveness mode)       see below
+//   {ev:'blackholed'}                       the relay drops everything now
 // and exits when stdin closes.
 //
 // Liveness mode (env LIVENESS_MS, e.g. 15000): the advertised multiaddr
@@ -142,6 +144,8 @@ async function startRelay (nodeHost, nodePort) {
   }, 250)
   return {
     port: front.address().port,
+    // the test cuts the path: nothing is relayed either way from now on
+    blackhole: () => { dropped = true },
     close: () => { clearInterval(timer); front.close(); back.close() }
   }
 }
@@ -159,6 +163,10 @@ rl.on('line', async (line) => {
       protocols: me.protocols,
       listenAddrs: node.getMultiaddrs().map((ma) => ma.decapsulateCode(421).toString())
     })
+  }
+  if (cmd.op === 'blackhole' && relay) {
+    relay.blackhole()
+    out({ ev: 'blackholed' })
   }
   if (cmd.op === 'ping') {
     // @libp2p/ping over the connection the peer made to us

@@ -681,6 +681,153 @@ test_direct_keepalive_idle_60s (void)
   node_free (n);
 }
 
+/* ---- how a connection ends (issue #11, part 2; docs/element.md "How a
+ * connection ends") ---- */
+
+/* The connection-closed structure, waiting up to @secs. */
+static const GstStructure *
+wait_closed (Node * n, gdouble secs)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (secs * G_USEC_PER_SEC);
+  const GstStructure *found = NULL;
+
+  g_mutex_lock (&n->h->lock);
+  while (!found) {
+    guint i;
+
+    for (i = 0; i < n->h->bus_messages->len && !found; i++)
+      if (gst_structure_has_name (g_ptr_array_index (n->h->bus_messages, i),
+              "libp2p-connection-closed"))
+        found = g_ptr_array_index (n->h->bus_messages, i);
+    if (!found && !g_cond_wait_until (&n->h->cond, &n->h->lock, end))
+      break;
+  }
+  g_mutex_unlock (&n->h->lock);
+  return found;
+}
+
+/* Dials the node and echoes 64 bytes on /echo/1.0.0; returns the sink. */
+static GstPad *
+echo_connected (Node * n, Rx * rx)
+{
+  GstPad *tp;
+  guint i;
+
+  dial_and_wait (n, n->addr);
+  tp = open_with_signal (n, ECHO_P, ECHO_K, rx);
+  for (i = 0; i < 8; i++)
+    g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8)),
+        ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 64, FALSE));
+  return tp;
+}
+
+/* The report of a connection that ended @t0 ago at most @bound_s later:
+ * connection-closed NOT_CONNECTED naming the remote (and saying @part),
+ * the open substream's one report, EOS on its src pad, an error flow on
+ * its sink pad; an ERROR naming the peer iff @want_error. */
+static void
+assert_ended (Node * n, Rx * rx, GstPad * tp, gint64 t0, gdouble bound_s,
+    gboolean want_error, const gchar * part)
+{
+  const GstStructure *s = wait_closed (n, bound_s + 3);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GError) posted = NULL;
+  gdouble took = (g_get_monotonic_time () - t0) / 1e6;
+  GstFlowReturn ret;
+  Event *e;
+
+  g_assert_nonnull (s);
+  g_print ("# connection end reported after %.2f s (bound %.0f s)\n", took,
+      bound_s);
+  g_assert_cmpfloat (took, <=, bound_s + 1);
+  g_assert_true (gst_structure_get (s, "error", G_TYPE_ERROR, &err, NULL));
+  g_assert_cmpint (err->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
+  g_test_message ("cause: %s", err->message);
+  if (part && !strstr (err->message, part))
+    g_error ("'%s' does not say '%s'", err->message, part);
+  g_assert_cmpstr (gst_structure_get_string (s, "peer-id"), ==, n->peer_id);
+  e = wait_event (n->h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
+  g_assert_true (rx_wait (rx, 64, TRUE));
+  /* an error flow: ERROR while the pad is there, NOT_LINKED once the
+   * element removed it */
+  ret = gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8));
+  g_assert_true (ret == GST_FLOW_ERROR || ret == GST_FLOW_NOT_LINKED);
+  posted = wait_error (n, want_error ? 2 : 1);
+  if (want_error) {
+    g_assert_nonnull (posted);
+    if (!strstr (posted->message, n->peer_id))
+      g_error ("the ERROR '%s' does not name %s", posted->message,
+          n->peer_id);
+  } else {
+    g_assert_null (posted);
+  }
+}
+
+/* The node is killed (SIGKILL) mid-connection: nothing tells us; the
+ * keepalive's default bound (ping-interval 5 s + ping-timeout 10 s) does,
+ * and error-on-disconnect's default ends a gst-launch line. */
+static void
+test_direct_node_killed (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  Rx *rx = rx_new ();
+  GstPad *tp = echo_connected (n, rx);
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_subprocess_force_exit (n->jp->proc);
+  assert_ended (n, rx, tp, t0, 15, TRUE, "did not answer a ping");
+  test_pad_free (tp);
+  rx_free (rx);
+  node_free (n);
+}
+
+/* The node stops (libp2p's stop: it closes its connections) */
+static void
+test_direct_node_stops (void)
+{
+  Node *n = node_new (ECHO_P, 0);
+  Rx *rx = rx_new ();
+  GstPad *tp;
+  gint64 t0;
+
+  g_object_set (n->h->a, "error-on-disconnect", FALSE, "ping-interval",
+      GST_SECOND, "ping-timeout", 2 * GST_SECOND, NULL);
+  tp = echo_connected (n, rx);
+  t0 = g_get_monotonic_time ();
+  json_proc_close_input (n->jp);
+  assert_ended (n, rx, tp, t0, 3, FALSE, NULL);
+  test_pad_free (tp);
+  rx_free (rx);
+  node_free (n);
+}
+
+/* The path is cut (the test's relay drops everything both ways) */
+static void
+test_direct_node_blackholed (void)
+{
+  Node *n = node_new (ECHO_P, 600000);
+  Rx *rx = rx_new ();
+  JsonObject *o;
+  GstPad *tp;
+  gint64 t0;
+
+  g_object_set (n->h->a, "ping-interval", GST_SECOND, "ping-timeout",
+      2 * GST_SECOND, NULL);
+  tp = echo_connected (n, rx);
+  json_proc_send (n->jp, "{\"op\":\"blackhole\"}");
+  o = node_wait (n, "blackholed", WAIT_S);
+  g_assert_nonnull (o);
+  json_object_unref (o);
+  t0 = g_get_monotonic_time ();
+  assert_ended (n, rx, tp, t0, 3, TRUE, "did not answer a ping");
+  test_pad_free (tp);
+  rx_free (rx);
+  node_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -688,6 +835,9 @@ main (int argc, char **argv)
   harness_preload_plugins ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/direct/glib-api", test_direct_glib_api);
+  g_test_add_func ("/direct/node-killed", test_direct_node_killed);
+  g_test_add_func ("/direct/node-stops", test_direct_node_stops);
+  g_test_add_func ("/direct/node-blackholed", test_direct_node_blackholed);
   g_test_add_func ("/direct/streams-wait-for-handshake",
       test_direct_streams_wait_for_handshake);
   g_test_add_func ("/direct/wrong-peer-id", test_direct_wrong_peer_id);

@@ -1,0 +1,50 @@
+/* gst-libp2p: the stream resets in an SCTP packet (RFC 4960, RFC 6525)
+ *
+ * Only what the element needs to see on the wire: which outgoing streams
+ * an SCTP packet asks to reset.  RFC 4960 §3: a 12-byte common header,
+ * then chunks (type, flags, length including the 4-byte chunk header,
+ * padded to 4 bytes).  RFC 6525 §3.1: the RE-CONFIG chunk (type 130)
+ * carries parameters (type, length, padded to 4); §4.1: the Outgoing SSN
+ * Reset Request Parameter (type 13) is a request sequence number, a
+ * response sequence number, the sender's last assigned TSN and the
+ * stream numbers (none: every stream).
+ *
+ * Why: webrtcbin 1.22 (and GStreamer's main branch) ignores usrsctp's
+ * refusal to send a reset while another of its own is outstanding, so a
+ * closed channel's reset can still be pending when its id is reused
+ * (docs/element.md).  The element reads its own outgoing packets to know
+ * when a reset went out.  Bounded by the packet: every length is checked
+ * against what is left, nothing is allocated.
+ */
+#ifndef __LP2P_SCTP_H__
+#define __LP2P_SCTP_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define LP2P_SCTP_COMMON_HEADER 12
+#define LP2P_SCTP_CHUNK_RECONFIG 130
+#define LP2P_SCTP_PARAM_OUTGOING_RESET 13
+
+/* One Outgoing SSN Reset Request: @streams (big-endian pairs of bytes,
+ * @n_streams of them; 0: every stream). */
+typedef void (*Lp2pSctpResetFunc) (guint32 request_sn, const guint8 * streams,
+    guint n_streams, gpointer data);
+
+/* Calls @func for each Outgoing SSN Reset Request in the SCTP packet
+ * @pkt.  Returns how many there were, or -1 when the packet is malformed
+ * (then @func was called for those before the fault). */
+gint lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
+    Lp2pSctpResetFunc func, gpointer data);
+
+/* The @i-th stream number of a request's @streams. */
+static inline guint16
+lp2p_sctp_stream_at (const guint8 * streams, guint i)
+{
+  return (guint16) ((streams[2 * i] << 8) | streams[2 * i + 1]);
+}
+
+G_END_DECLS
+
+#endif

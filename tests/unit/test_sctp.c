@@ -1,0 +1,158 @@
+/* Unit tests: the stream resets of an SCTP packet (gst/libp2p/sctp.h).
+ * Layouts: RFC 4960 §3 (common header, chunks), RFC 6525 §3.1 (RE-CONFIG
+ * chunk, type 130) and §4.1 (Outgoing SSN Reset Request Parameter, type
+ * 13); §4.2 (Incoming SSN Reset Request, type 14) must be ignored. */
+#include "sctp.h"
+#include "hex.h"
+
+/* common header: ports 5000 -> 5000, verification tag, checksum */
+#define COMMON "13 88 13 88 0a 0b 0c 0d 11 22 33 44 "
+/* RE-CONFIG, length 22: Outgoing SSN Reset Request (length 18) seq 5,
+ * response seq 4, last TSN 0x10, stream 5; 2 bytes of padding */
+#define RESET_5 "82 00 00 16 00 0d 00 12 00 00 00 05 00 00 00 04 " \
+  "00 00 00 10 00 05 00 00 "
+/* DATA chunk (type 0), length 19 (16 + "abc"), one byte of padding */
+#define DATA "00 03 00 13 00 00 00 10 00 05 00 00 00 00 00 35 " \
+  "61 62 63 00 "
+
+typedef struct
+{
+  guint calls;
+  guint32 sn[4];
+  GArray *streams;              /* guint16, G_MAXUINT16 + 1 marks "all" */
+} Seen;
+
+static void
+on_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
+{
+  Seen *s = data;
+  guint i;
+
+  if (s->calls < G_N_ELEMENTS (s->sn))
+    s->sn[s->calls] = sn;
+  s->calls++;
+  if (n == 0) {
+    guint v = G_MAXUINT16 + 1;
+    g_array_append_val (s->streams, v);
+  }
+  for (i = 0; i < n; i++) {
+    guint v = lp2p_sctp_stream_at (streams, i);
+    g_array_append_val (s->streams, v);
+  }
+}
+
+static gint
+parse (const gchar * hexstr, Seen * s)
+{
+  g_autoptr (GBytes) b = hex (hexstr);
+  gsize len;
+  const guint8 *d = g_bytes_get_data (b, &len);
+
+  s->calls = 0;
+  if (s->streams == NULL)
+    s->streams = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_set_size (s->streams, 0);
+  return lp2p_sctp_outgoing_resets (d, len, on_reset, s);
+}
+
+#define STREAM(s, i) g_array_index ((s)->streams, guint, i)
+
+static void
+test_one_reset (void)
+{
+  Seen s = { 0 };
+
+  g_assert_cmpint (parse (COMMON RESET_5, &s), ==, 1);
+  g_assert_cmpuint (s.calls, ==, 1);
+  g_assert_cmpuint (s.sn[0], ==, 5);
+  g_assert_cmpuint (s.streams->len, ==, 1);
+  g_assert_cmpuint (STREAM (&s, 0), ==, 5);
+  g_array_unref (s.streams);
+}
+
+/* a DATA chunk bundled before it, several streams, every stream */
+static void
+test_bundled_and_lists (void)
+{
+  Seen s = { 0 };
+
+  g_assert_cmpint (parse (COMMON DATA RESET_5, &s), ==, 1);
+  g_assert_cmpuint (STREAM (&s, 0), ==, 5);
+  /* streams 1, 3, 1023 (length 22 = 16 + 6) */
+  g_assert_cmpint (parse (COMMON "82 00 00 1a 00 0d 00 16 00 00 00 07 "
+          "00 00 00 06 00 00 00 20 00 01 00 03 03 ff 00 00", &s), ==, 1);
+  g_assert_cmpuint (s.streams->len, ==, 3);
+  g_assert_cmpuint (STREAM (&s, 0), ==, 1);
+  g_assert_cmpuint (STREAM (&s, 1), ==, 3);
+  g_assert_cmpuint (STREAM (&s, 2), ==, 1023);
+  /* no stream numbers: every stream (length 16) */
+  g_assert_cmpint (parse (COMMON "82 00 00 14 00 0d 00 10 00 00 00 08 "
+          "00 00 00 07 00 00 00 21", &s), ==, 1);
+  g_assert_cmpuint (STREAM (&s, 0), ==, G_MAXUINT16 + 1);
+  g_array_unref (s.streams);
+}
+
+/* §4.2's Incoming SSN Reset Request (type 14) asks the peer to reset its
+ * streams: not ours, not counted; a RE-CONFIG may carry both (§3.1) */
+static void
+test_incoming_request_ignored (void)
+{
+  Seen s = { 0 };
+
+  g_assert_cmpint (parse (COMMON "82 00 00 0e 00 0e 00 0a 00 00 00 09 00 05 "
+          "00 00", &s), ==, 0);
+  g_assert_cmpuint (s.calls, ==, 0);
+  g_assert_cmpint (parse (COMMON "82 00 00 22 00 0e 00 0a 00 00 00 09 00 05 "
+          "00 00 00 0d 00 12 00 00 00 0a 00 00 00 04 00 00 00 10 00 07 "
+          "00 00", &s), ==, 1);
+  g_assert_cmpuint (STREAM (&s, 0), ==, 7);
+  g_array_unref (s.streams);
+}
+
+static void
+test_no_reset (void)
+{
+  Seen s = { 0 };
+
+  g_assert_cmpint (parse (COMMON DATA, &s), ==, 0);
+  g_assert_cmpint (parse (COMMON, &s), ==, 0);
+  g_array_unref (s.streams);
+}
+
+/* every length is checked against what is left */
+static void
+test_malformed (void)
+{
+  Seen s = { 0 };
+
+  /* shorter than the common header */
+  g_assert_cmpint (parse ("13 88 13 88 0a 0b", &s), ==, -1);
+  /* a chunk header cut short */
+  g_assert_cmpint (parse (COMMON "82 00", &s), ==, -1);
+  /* chunk length beyond the packet, and below its header */
+  g_assert_cmpint (parse (COMMON "82 00 00 40 00 0d 00 12", &s), ==, -1);
+  g_assert_cmpint (parse (COMMON "82 00 00 02", &s), ==, -1);
+  /* parameter length beyond the chunk */
+  g_assert_cmpint (parse (COMMON "82 00 00 0c 00 0d 00 30 00 00 00 05", &s),
+      ==, -1);
+  /* an Outgoing SSN Reset Request shorter than 16, or with half a stream */
+  g_assert_cmpint (parse (COMMON "82 00 00 10 00 0d 00 0c 00 00 00 05 00 00 "
+          "00 04", &s), ==, -1);
+  g_assert_cmpint (parse (COMMON "82 00 00 18 00 0d 00 13 00 00 00 05 00 00 "
+          "00 04 00 00 00 10 00 05 00 00", &s), ==, -1);
+  g_assert_cmpuint (s.calls, ==, 0);
+  g_array_unref (s.streams);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sctp/one-reset", test_one_reset);
+  g_test_add_func ("/sctp/bundled-and-lists", test_bundled_and_lists);
+  g_test_add_func ("/sctp/incoming-request-ignored",
+      test_incoming_request_ignored);
+  g_test_add_func ("/sctp/no-reset", test_no_reset);
+  g_test_add_func ("/sctp/malformed", test_malformed);
+  return g_test_run ();
+}
