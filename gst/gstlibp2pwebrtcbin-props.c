@@ -385,7 +385,8 @@ bin_parse_sink_name (const gchar * name, gchar ** key, gint * n)
   if (us == NULL || us < name + 5 || us[1] == 0)
     return FALSE;
   v = g_ascii_strtoull (us + 1, &end, 10);
-  if (*end != 0 || v > G_MAXINT16)
+  /* a long-lived connection numbers its substreams past 32767 */
+  if (*end != 0 || v > G_MAXINT)
     return FALSE;
   *key = g_strndup (name + 5, us - (name + 5));
   if (!gst_libp2p_key_is_valid (*key)) {

@@ -9,8 +9,11 @@
  *  2. open latency: from asking for a substream to the first echoed byte,
  *     lazy and non-lazy, against creating a raw channel and echoing one
  *     message;
- *  3. many substreams: MANY at once (time, memory per idle substream), then
- *     SEQ in sequence, each opened, 1 KiB each way, closed;
+ *  3. many substreams: MANY at once (time, memory per idle substream);
+ *     3b. SEQ in sequence on one connection, each opened, 1 KiB each way,
+ *     closed, threads/RSS/rate every SEQ / 10 (BENCH_SEQ=100000 is the
+ *     long-lived issue's run); 3c. WAVE_N at once, WAVES times over, by
+ *     either side (stream ids come back);
  * Each section prints one table.  Not a pass/fail test. */
 #include "harness.h"
 #include "pad-echo.h"
@@ -22,9 +25,10 @@ static guint BULK_MIB = 256;
 static guint RUNS = 5;
 static guint LAT_N = 30;
 static guint MANY = 1000;
-/* webrtcbin 1.22 keeps two threads per data channel ever opened (see
- * docs/benchmarks.md): 10,000 in sequence take ages, 2,000 show the trend */
+/* 100,000 (BENCH_SEQ) take ~3 minutes here: the default shows the trend */
 static guint SEQ = 2000;
+static guint WAVE_N = 500;
+static guint WAVES = 10;
 
 #define MSG 16384               /* bytes per data-channel message */
 
@@ -390,14 +394,8 @@ bench_many (void)
 {
   Harness *h = harness_new ("/idle/1.0.0", "/idle/1.0.0", FALSE);
   guint64 rss0, rss1;
-  gdouble t0, t_many, t_seq;
+  gdouble t0, t_many;
   guint i, id, opened_a;
-  Counter c = { 0, };
-  g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
-  g_autoptr (GPtrArray) ka = g_ptr_array_new_with_free_func (pad_free);
-  g_autoptr (GPtrArray) tps = g_ptr_array_new_with_free_func (pad_free);
-  GstBuffer *kib = gst_buffer_new_allocate (NULL, 1024, NULL);
-  guint seq_done = 0;
 
   g_object_set (h->a, "negotiation-timeout", 60 * GST_SECOND, NULL);
   g_object_set (h->b, "negotiation-timeout", 60 * GST_SECOND, NULL);
@@ -428,8 +426,37 @@ bench_many (void)
   printf ("| threads of the process with those open | %u |\n",
       thread_count ());
   harness_free (h);
+}
 
-  /* SEQ in sequence on a fresh connection */
+/* What the harness and the echo recorded about finished substreams goes:
+ * only the element's own memory is measured. */
+static void
+forget_finished (Harness * h, Counter * c, GPtrArray * kb, GPtrArray * ka)
+{
+  g_mutex_lock (&h->lock);
+  g_ptr_array_remove_range (kb, 0, MIN (kb->len, 64));
+  g_ptr_array_set_size (h->events, 0);
+  g_ptr_array_set_size (h->bus_messages, 0);
+  g_mutex_unlock (&h->lock);
+  g_mutex_lock (&c->lock);
+  g_ptr_array_remove_range (ka, 0, MIN (ka->len, 32));
+  g_mutex_unlock (&c->lock);
+}
+
+/* 3b. SEQ substreams in sequence on one connection (open, 1 KiB each way,
+ * FIN both ways); threads, RSS and the rate sampled every SEQ / 10. */
+static void
+bench_sequence (void)
+{
+  g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) ka = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) tps = g_ptr_array_new_with_free_func (pad_free);
+  GstBuffer *kib = gst_buffer_new_allocate (NULL, 1024, NULL);
+  guint step = MAX (1, SEQ / 10), i, done = 0;
+  gdouble t0, t_step, first = 0, last = 0;
+  Counter c = { 0, };
+  Harness *h;
+
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   h = echo_pair (kb, ka, &c);
@@ -439,8 +466,13 @@ bench_many (void)
   g_object_set (h->b, "free-closed-channels",
       g_getenv ("BENCH_KEEP_CLOSED") == NULL, NULL);
   harness_start (h);
-  t0 = now_s ();
-  printf ("| threads before the sequence | %u |\n", thread_count ());
+  printf ("\n3b. %u substreams in sequence on one connection (open, 1 KiB "
+      "each way, FIN both ways)\n", SEQ);
+  printf ("| done | threads | RSS MiB | seconds for the last %u |\n"
+      "|---|---|---|---|\n", step);
+  printf ("| 0 | %u | %.1f | |\n", thread_count (),
+      rss_kib ("VmRSS:") / 1024.0);
+  t0 = t_step = now_s ();
   for (i = 0; i < SEQ; i++) {
     g_autofree gchar *name = g_strdup_printf ("sink_echo-1-0-0_%u", i);
     GstPad *tp = pusher_for (h->a, name);
@@ -449,26 +481,107 @@ bench_many (void)
     gst_pad_push_event (tp, gst_event_new_eos ());
     if (!counter_wait (&c, (guint64) (i + 1) * 1024, 10))
       break;
-    seq_done++;
-    if (seq_done % 500 == 0)
-      printf ("| after %u in sequence: elapsed, threads | %.1f s, %u |\n",
-          seq_done, now_s () - t0, thread_count ());
+    done++;
     g_ptr_array_add (tps, tp);
-    /* keep what is held bounded: drop the pads of finished substreams */
     if (tps->len > 64) {
-      g_mutex_lock (&h->lock);
-      g_ptr_array_remove_range (kb, 0, MIN (kb->len, 64));
-      g_mutex_unlock (&h->lock);
+      forget_finished (h, &c, kb, ka);
       g_ptr_array_remove_range (tps, 0, 32);
     }
+    if (done % step == 0) {
+      gdouble now = now_s ();
+
+      if (first == 0)
+        first = now - t_step;
+      last = now - t_step;
+      printf ("| %u | %u | %.1f | %.2f |\n", done, thread_count (),
+          rss_kib ("VmRSS:") / 1024.0, last);
+      t_step = now;
+    }
   }
-  t_seq = now_s () - t0;
-  printf ("| %u in sequence (open, 1 KiB each way, FIN): done | %u in %.1f s "
-      "(%.0f substreams/s) |\n", SEQ, seq_done, t_seq, seq_done / t_seq);
-  printf ("| peak RSS of the process | %.1f MiB |\n",
-      rss_kib ("VmHWM:") / 1024.0);
+  printf ("| %u in sequence: done | %u in %.1f s (%.0f substreams/s); the "
+      "last %u took %.2f x the first |\n", SEQ, done, now_s () - t0,
+      done / (now_s () - t0), step, first > 0 ? last / first : 0.0);
+  gst_buffer_unref (kib);
+  g_ptr_array_set_size (tps, 0);
+  harness_free (h);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+}
+
+/* 3c. WAVE_N substreams opened at once, each 1 KiB each way and FIN, all
+ * ended, WAVES times over on one connection; by @opener ('a' the element
+ * that asks, 'b' the remote).  Shows that stream ids come back: webrtcbin
+ * has 1024 streams per association, 511 per side. */
+static void
+bench_waves (gchar opener)
+{
+  g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) ka = g_ptr_array_new_with_free_func (pad_free);
+  g_autoptr (GPtrArray) tps = g_ptr_array_new_with_free_func (pad_free);
+  GstBuffer *kib = gst_buffer_new_allocate (NULL, 1024, NULL);
+  Counter c = { 0, };
+  guint w, i, total = 0;
+  Harness *h;
+
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  h = echo_pair (kb, ka, &c);
+  if (opener == 'b') {
+    /* b asks, a echoes: swap the roles of the pair */
+    g_object_set_data (G_OBJECT (h->a), "h", h);
+    g_object_set_data (G_OBJECT (h->b), "counter", &c);
+    g_signal_handlers_disconnect_matched (h->a, G_SIGNAL_MATCH_FUNC, 0, 0,
+        NULL, a_opened_to_counter, NULL);
+    g_signal_handlers_disconnect_matched (h->b, G_SIGNAL_MATCH_FUNC, 0, 0,
+        NULL, echo_opened, NULL);
+    g_signal_connect (h->a, "substream-opened", G_CALLBACK (echo_opened),
+        kb);
+    g_signal_connect (h->b, "substream-opened",
+        G_CALLBACK (a_opened_to_counter), ka);
+    g_object_set (h->a, "dial-on-request", FALSE, NULL);
+    g_object_set (h->b, "dial-on-request", TRUE, NULL);
+  }
+  g_object_set (h->a, "free-closed-channels", TRUE, NULL);
+  g_object_set (h->b, "free-closed-channels", TRUE, NULL);
+  harness_start (h);
+  printf ("\n3c. %u substreams at once, opened by %s, %u times over on one "
+      "connection (1 KiB each way, FIN)\n", WAVE_N, opener == 'a' ?
+      "this side" : "the remote", WAVES);
+  printf ("| wave | echoed | seconds | threads after | RSS MiB after |\n"
+      "|---|---|---|---|---|\n");
+  for (w = 0; w < WAVES; w++) {
+    gdouble t0 = now_s ();
+    guint64 want = (guint64) (total + WAVE_N) * 1024, got;
+
+    for (i = 0; i < WAVE_N; i++) {
+      g_autofree gchar *name = g_strdup_printf ("sink_echo-1-0-0_%u",
+          total + i);
+      GstPad *tp = pusher_for (opener == 'a' ? h->a : h->b, name);
+
+      gst_pad_push (tp, gst_buffer_ref (kib));
+      gst_pad_push_event (tp, gst_event_new_eos ());
+      g_ptr_array_add (tps, tp);
+    }
+    counter_wait (&c, want, 60);
+    g_mutex_lock (&c.lock);
+    got = c.bytes;
+    g_mutex_unlock (&c.lock);
+    /* every one of them ended on both sides before the next wave */
+    g_usleep (500 * 1000);
+    g_ptr_array_set_size (tps, 0);
+    while (kb->len || ka->len)
+      forget_finished (h, &c, kb, ka);
+    printf ("| %u | %" G_GUINT64_FORMAT " of %u | %.2f | %u | %.1f |\n",
+        w + 1, (got - (guint64) total * 1024) / 1024, WAVE_N, now_s () - t0,
+        thread_count (), rss_kib ("VmRSS:") / 1024.0);
+    total = got / 1024;
+    if (got < want)
+      break;
+  }
   gst_buffer_unref (kib);
   harness_free (h);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
 }
 
 int
@@ -480,12 +593,16 @@ main (int argc, char **argv)
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (g_getenv ("BENCH_SEQ"))
     SEQ = atoi (g_getenv ("BENCH_SEQ"));
+  if (g_getenv ("BENCH_WAVES"))
+    WAVES = atoi (g_getenv ("BENCH_WAVES"));
   if (quick) {
     BULK_MIB = 16;
     RUNS = 2;
     LAT_N = 5;
     MANY = 50;
     SEQ = 100;
+    WAVE_N = 50;
+    WAVES = 3;
   }
   if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
           "bulk"))
@@ -496,5 +613,13 @@ main (int argc, char **argv)
   if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
           "many"))
     bench_many ();
+  if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
+          "sequence"))
+    bench_sequence ();
+  if (g_getenv ("BENCH_ONLY") == NULL || strstr (g_getenv ("BENCH_ONLY"),
+          "waves")) {
+    bench_waves ('a');
+    bench_waves ('b');
+  }
   return 0;
 }

@@ -143,7 +143,9 @@ a_opened_to_counter (GstElement * el, guint id, const gchar * protocol,
   GstPad *cp = counting_pad (c);
 
   gst_pad_link (src, cp);
+  g_mutex_lock (&c->lock);
   g_ptr_array_add (keep, cp);
+  g_mutex_unlock (&c->lock);
 }
 
 static Harness *

@@ -50,6 +50,7 @@ node_bus_sync (GstBus * bus, GstMessage * msg, Node * n)
     g_ptr_array_add (n->errors, err);
     g_cond_broadcast (&n->h->cond);
     g_mutex_unlock (&n->h->lock);
+    gst_message_unref (msg);
     return GST_BUS_DROP;
   }
   return bus_sync (bus, msg, n->h);
