@@ -29,6 +29,40 @@ gst_libp2p_plugin_version_in (const gchar * name, guint from_major,
 }
 
 gboolean
+gst_libp2p_webrtc_has_bug (GstLibp2pWebrtcBug bug)
+{
+  static gsize once = 0;
+  static gboolean keeps, undrained;
+
+  if (g_once_init_enter (&once)) {
+    keeps = gst_libp2p_plugin_version_in ("webrtc", 1, 22, 0, 1, 25, 1);
+    undrained = gst_libp2p_plugin_version_in ("webrtc", 1, 22, 0, 1, 23, 1);
+    g_once_init_leave (&once, 1);
+  }
+  return bug == GST_LIBP2P_WEBRTC_KEEPS_CLOSED_BINS ? keeps : undrained;
+}
+
+GstLibp2pPending *
+gst_libp2p_pending_new (gpointer owner, gpointer func, gpointer data,
+    GDestroyNotify free_data)
+{
+  GstLibp2pPending pd = { owner, func, data, free_data, NULL };
+
+  return g_memdup2 (&pd, sizeof (pd));
+}
+
+void
+gst_libp2p_pending_free (gpointer p)
+{
+  GstLibp2pPending *pd = p;
+
+  if (pd->free_data)
+    pd->free_data (pd->data);
+  g_free (pd->answer);
+  g_free (pd);
+}
+
+gboolean
 gst_libp2p_is_child (gpointer child, gpointer parent)
 {
   return GST_IS_ELEMENT (child) && gst_object_has_as_parent (child, parent);
@@ -40,6 +74,96 @@ gst_libp2p_bin_take_out (GstElement * parent, GstElement * bin)
   gst_element_set_locked_state (bin, TRUE);
   gst_element_set_state (bin, GST_STATE_NULL);
   gst_bin_remove (GST_BIN (parent), bin);
+}
+
+typedef struct
+{
+  gint ref;                     /* ours and the probe's */
+  GMutex lock;
+  GCond cond;
+  gboolean passed;
+} Drain;
+
+static void
+drain_unref (gpointer data)
+{
+  Drain *d = data;
+
+  if (!g_atomic_int_dec_and_test (&d->ref))
+    return;
+  g_mutex_clear (&d->lock);
+  g_cond_clear (&d->cond);
+  g_free (d);
+}
+
+static GstPadProbeReturn
+drain_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Drain *d = data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    g_mutex_lock (&d->lock);
+    d->passed = TRUE;
+    g_cond_broadcast (&d->cond);
+    g_mutex_unlock (&d->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+gboolean
+gst_libp2p_appsrc_drain (GstElement * appsrc, gint64 timeout_us)
+{
+  GstElementFactory *f = gst_element_get_factory (appsrc);
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  GstFlowReturn ret = GST_FLOW_ERROR;
+  gboolean passed;
+  GstPad *src;
+  gulong probe;
+  Drain *d;
+
+  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "appsrc") != 0 ||
+      (src = gst_element_get_static_pad (appsrc, "src")) == NULL)
+    return FALSE;
+  d = g_new0 (Drain, 1);
+  d->ref = 2;
+  g_mutex_init (&d->lock);
+  g_cond_init (&d->cond);
+  probe = gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      drain_probe, d, drain_unref);
+  g_signal_emit_by_name (appsrc, "end-of-stream", &ret);
+  g_mutex_lock (&d->lock);
+  while (ret == GST_FLOW_OK && !d->passed && g_get_monotonic_time () < end) {
+    /* nothing will pass once the pad lost its peer or its task stopped */
+    if (!gst_pad_is_linked (src) ||
+        gst_pad_get_task_state (src) != GST_TASK_STARTED)
+      break;
+    g_cond_wait_until (&d->cond, &d->lock, MIN (end,
+            g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND));
+  }
+  passed = d->passed;
+  g_mutex_unlock (&d->lock);
+  gst_pad_remove_probe (src, probe);
+  gst_object_unref (src);
+  drain_unref (d);
+  return passed;
+}
+
+gchar *
+gst_libp2p_promise_error (GstPromise * promise)
+{
+  const GstStructure *reply;
+  GError *err = NULL;
+  gchar *msg = NULL;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return g_strdup ("interrupted");
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error")) {
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL);
+    msg = g_strdup (err ? err->message : "unknown error");
+    g_clear_error (&err);
+  }
+  return msg;
 }
 
 gboolean

@@ -10,10 +10,45 @@ G_BEGIN_DECLS
 gboolean gst_libp2p_plugin_version_in (const gchar * name, guint from_major,
     guint from_minor, guint from_micro, guint to_major, guint to_minor,
     guint to_micro);
+/* What the loaded webrtcbin does wrong, by its version (no API of it is
+ * used here: gstlibp2pwebrtc.c works around them). */
+typedef enum
+{
+  /* 1.22.0 .. 1.25.0: keeps closed channels' elements until it stops */
+  GST_LIBP2P_WEBRTC_KEEPS_CLOSED_BINS,
+  /* 1.22.0 .. 1.23.0: tears a closing channel down before its last
+   * message went (fixed by 4c1de25e) */
+  GST_LIBP2P_WEBRTC_CLOSES_UNDRAINED,
+} GstLibp2pWebrtcBug;
+gboolean gst_libp2p_webrtc_has_bug (GstLibp2pWebrtcBug bug);
+
+/* A pending callback: its function, data (freed with @free_data by
+ * gst_libp2p_pending_free) and who asked. */
+typedef struct
+{
+  gpointer owner;
+  gpointer func;
+  gpointer data;
+  GDestroyNotify free_data;
+  gchar *answer;
+} GstLibp2pPending;
+GstLibp2pPending *gst_libp2p_pending_new (gpointer owner, gpointer func,
+    gpointer data, GDestroyNotify free_data);
+void gst_libp2p_pending_free (gpointer pending);
+
 /* @child is an element whose parent is @parent (both may be anything). */
 gboolean gst_libp2p_is_child (gpointer child, gpointer parent);
 /* Stops @bin (locked in NULL) and removes it from @parent. */
 void gst_libp2p_bin_take_out (GstElement * parent, GstElement * bin);
+/* Ends the stream of @appsrc after what it holds (its end-of-stream
+ * signal) and waits until the EOS passed its src pad, i.e. every buffer
+ * before it went through: at most @timeout_us, and not once its src pad
+ * has no peer or its task stopped.  FALSE then, or when @appsrc is no
+ * appsrc. */
+gboolean gst_libp2p_appsrc_drain (GstElement * appsrc, gint64 timeout_us);
+/* Waits for @promise: NULL when it replied without an "error" field, else
+ * the error's text ("interrupted" when it did not reply). */
+gchar *gst_libp2p_promise_error (GstPromise * promise);
 /* @element's static pad @name is linked. */
 gboolean gst_libp2p_pad_is_linked (GstElement * element, const gchar * name);
 

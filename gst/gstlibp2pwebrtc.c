@@ -301,38 +301,10 @@ gst_libp2p_rtc_configure_direct_ice (GstLibp2pRtc * rtc, gint loopback_family)
   gst_object_unref (ice);
 }
 
-typedef struct
-{
-  GstLibp2pRtc *rtc;
-  gpointer func;
-  gpointer data;
-  GDestroyNotify free_data;
-  gchar *answer;
-} Pending;
-
-static void
-pending_free (gpointer p)
-{
-  Pending *pd = p;
-
-  if (pd->free_data)
-    pd->free_data (pd->data);
-  g_free (pd->answer);
-  g_free (pd);
-}
-
-static Pending *
-pending_new (GstLibp2pRtc * rtc, gpointer func, gpointer data,
-    GDestroyNotify free_data)
-{
-  Pending *pd = g_new0 (Pending, 1);
-
-  pd->rtc = rtc;
-  pd->func = func;
-  pd->data = data;
-  pd->free_data = free_data;
-  return pd;
-}
+typedef GstLibp2pPending Pending;
+#define pending_new(rtc, func, data, free_data) \
+  gst_libp2p_pending_new (rtc, func, data, free_data)
+#define pending_free gst_libp2p_pending_free
 
 static void
 on_offer_created (GstPromise * promise, gpointer user_data)
@@ -363,25 +335,6 @@ gst_libp2p_rtc_create_offer (GstLibp2pRtc * rtc, GstLibp2pRtcOfferFunc done,
           pending_new (rtc, done, data, free_data), pending_free));
 }
 
-/* Reply of set-local/remote-description: NULL or the error text. */
-static gchar *
-promise_error (GstPromise * promise)
-{
-  const GstStructure *reply;
-  GError *err = NULL;
-  gchar *msg = NULL;
-
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
-    return g_strdup ("interrupted");
-  reply = gst_promise_get_reply (promise);
-  if (reply && gst_structure_has_field (reply, "error")) {
-    gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL);
-    msg = g_strdup (err ? err->message : "unknown error");
-    g_clear_error (&err);
-  }
-  return msg;
-}
-
 static void
 set_description (GstLibp2pRtc * rtc, GstWebRTCSDPType type,
     const gchar * text, GstPromise * promise)
@@ -400,7 +353,7 @@ static void
 on_remote_set (GstPromise * promise, gpointer user_data)
 {
   Pending *pd = user_data;
-  g_autofree gchar *err = promise_error (promise);
+  g_autofree gchar *err = gst_libp2p_promise_error (promise);
 
   gst_promise_unref (promise);
   ((GstLibp2pRtcDoneFunc) pd->func) (pd->data, TRUE, err);
@@ -410,7 +363,7 @@ static void
 on_local_set (GstPromise * promise, gpointer user_data)
 {
   Pending *pd = user_data;
-  g_autofree gchar *err = promise_error (promise);
+  g_autofree gchar *err = gst_libp2p_promise_error (promise);
   Pending *next;
 
   gst_promise_unref (promise);
@@ -419,9 +372,9 @@ on_local_set (GstPromise * promise, gpointer user_data)
     return;
   }
   /* the caller's data moves on to the second step */
-  next = pending_new (pd->rtc, pd->func, pd->data, pd->free_data);
+  next = pending_new (pd->owner, pd->func, pd->data, pd->free_data);
   pd->free_data = NULL;
-  set_description (pd->rtc, GST_WEBRTC_SDP_TYPE_ANSWER, pd->answer,
+  set_description (pd->owner, GST_WEBRTC_SDP_TYPE_ANSWER, pd->answer,
       gst_promise_new_with_change_func (on_remote_set, next, pending_free));
 }
 
@@ -571,8 +524,7 @@ gst_libp2p_channel_set_buffered_low (GstLibp2pChannel * ch, guint64 threshold)
  * CLOSED, finding the bins through the first fields of the private
  * WebRTCDataChannel (the same in 1.22.0 .. 1.24.x), each checked before
  * use; where a check fails the object is kept until the webrtcbin stops.
- * With the appsrc stopped our reference may go at once (1.22's
- * use-after-free came from that thread). */
+ * Our reference may go once the appsrc stopped (1.22's use-after-free). */
 
 /* After the GstWebRTCDataChannel instance (its size read from the type
  * system, the struct is private): sctp_transport, src_bin, appsrc,
@@ -595,21 +547,8 @@ dc_private_fields (GstWebRTCDataChannel * dc)
   return (gpointer *) ((guint8 *) dc + parent.instance_size);
 }
 
-/* webrtcbin is 1.22.0 .. 1.25.0: it keeps closed channels' elements */
-static gboolean
-webrtc_keeps_closed_bins (void)
-{
-  static gsize once = 0;
-  static gboolean keeps;
-
-  if (g_once_init_enter (&once)) {
-    keeps = gst_libp2p_plugin_version_in ("webrtc", 1, 22, 0, 1, 25, 1);
-    GST_INFO ("%s closed channels' elements", keeps ? "we take out" :
-        "webrtcbin takes out");
-    g_once_init_leave (&once, 1);
-  }
-  return keeps;
-}
+#define webrtc_keeps_closed_bins() \
+  gst_libp2p_webrtc_has_bug (GST_LIBP2P_WEBRTC_KEEPS_CLOSED_BINS)
 
 #define BINS_QUARK g_quark_from_static_string ("gst-libp2p-reaped-bins")
 
@@ -708,14 +647,17 @@ channel_closed (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
     g_object_unref (dc);
 }
 
-static gboolean
-dc_is_closed (GstWebRTCDataChannel * dc)
+static GstWebRTCDataChannelState
+dc_state (GstWebRTCDataChannel * dc)
 {
   GstWebRTCDataChannelState s = GST_WEBRTC_DATA_CHANNEL_STATE_CONNECTING;
 
   g_object_get (dc, "ready-state", &s, NULL);
-  return s == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED;
+  return s;
 }
+
+#define dc_is_closed(dc) (dc_state (dc) == GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED)
+#define DRAIN_US (1000 * G_TIME_SPAN_MILLISECOND)
 
 /* webrtcbin's thread (after webrtcbin's own handler took the channel off
  * its lists) */
@@ -741,17 +683,47 @@ on_ready_state (GstWebRTCDataChannel * dc, GParamSpec * pspec,
   channel_closed (rtc, dc);
 }
 
-
 static void
 rtc_unref_closure (gpointer p, GClosure * closure)
 {
   gst_libp2p_rtc_unref (p);
 }
 
+static void
+channel_close_now (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
+{
+  gst_webrtc_data_channel_close (dc);
+  /* closed already (the remote closed first): no notify will come */
+  if (dc_is_closed (dc))
+    on_ready_state (dc, NULL, rtc);
+}
+
+/* webrtcbin 1.22.0 .. 1.23.0 tear a closing channel down at buffered-amount
+ * 0, counted before the push reached sctpenc: the last message (FIN_ACK,
+ * RESET_STREAM) may go to an unlinked pad.  Like 1.23.1 (4c1de25e): the
+ * appsrc's EOS first, the close once it passed (bounded; measured: 76 us
+ * at the median). */
+static void
+channel_drain (GstWebRTCDataChannel * dc)
+{
+  gpointer *f;
+
+  if (!gst_libp2p_webrtc_has_bug (GST_LIBP2P_WEBRTC_CLOSES_UNDRAINED) ||
+      dc_state (dc) != GST_WEBRTC_DATA_CHANNEL_STATE_OPEN ||
+      !g_str_equal (G_OBJECT_TYPE_NAME (dc), "WebRTCDataChannel") ||
+      (f = dc_private_fields (dc)) == NULL ||
+      !gst_libp2p_is_child (f[DC_APPSRC], f[DC_SRC_BIN]))
+    return;
+  if (!gst_libp2p_appsrc_drain (f[DC_APPSRC], DRAIN_US))
+    GST_DEBUG ("channel %d: not drained (closing already, or %d ms)",
+        dc_id (dc), (gint) (DRAIN_US / 1000));
+}
+
 void
 gst_libp2p_channel_release (GstLibp2pChannel * ch)
 {
   GstLibp2pRtc *rtc;
+  gboolean stopping;
   Closing *c;
   guint i;
 
@@ -778,11 +750,11 @@ gst_libp2p_channel_release (GstLibp2pChannel * ch)
         G_CALLBACK (on_ready_state), gst_libp2p_rtc_ref (rtc), rtc_unref_closure,
         0);
     g_ptr_array_add (rtc->closing, c);
+    stopping = rtc->stopping;
     g_mutex_unlock (&rtc->lock);
-    gst_webrtc_data_channel_close (dc);
-    /* closed already (the remote closed first): no notify will come */
-    if (dc_is_closed (dc))
-      on_ready_state (dc, NULL, rtc);
+    if (!stopping)
+      channel_drain (dc);
+    channel_close_now (rtc, dc);
     g_object_unref (dc);
   }
   gst_libp2p_rtc_unref (rtc);
