@@ -585,6 +585,10 @@ reap_bins (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
   g_ptr_array_add (bins, gst_object_ref (f[DC_SINK_BIN]));
   g_object_set_qdata_full (G_OBJECT (dc), BINS_QUARK, bins,
       (GDestroyNotify) g_ptr_array_unref);
+  /* webrtcbin releases sctpenc's pad of the stream (which resets it)
+   * through src_bin's link; where it has not, taking src_bin out would
+   * leave the stream never reset (the remote keeps its pad and thread) */
+  gst_libp2p_release_peer_request_pad (f[DC_SRC_BIN], "src");
   gst_libp2p_bin_take_out (rtc->webrtcbin, f[DC_SRC_BIN]);
   if (gst_libp2p_pad_is_linked (f[DC_SINK_BIN], "sink"))
     return REAP_SINK_FED;
