@@ -293,7 +293,9 @@ void ka_stop_locked (GstLibp2pConnection * conn);
 /* gstlibp2pstreampads.c */
 GstPad *pads_new_src_locked (Substream * ss);
 void pads_bind_sink_locked (GstLibp2pPad * pad, Substream * ss);
-void pads_push_sticky (Substream * ss, GstPad * src);
+/* @protocol: ss->protocol read under conn->lock (a lazy dial's pad comes
+ * before the negotiation, which may change it) */
+void pads_push_sticky (Substream * ss, GstPad * src, const gchar * protocol);
 void pads_start_src_task_locked (Substream * ss);
 
 /* gstlibp2phandshake.c */

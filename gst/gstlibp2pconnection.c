@@ -200,6 +200,7 @@ conn_schedule_locked (GstLibp2pConnection * conn, JobType type,
 static void
 job_expose (GstLibp2pConnection * conn, Substream * ss)
 {
+  g_autofree gchar *protocol = NULL;
   GstPad *src = NULL;
   gboolean report;
 
@@ -212,11 +213,12 @@ job_expose (GstLibp2pConnection * conn, Substream * ss)
   if (ss->srcpad == NULL) {
     conn_bind_waiting_pad_locked (conn, ss);
     src = pads_new_src_locked (ss);
+    protocol = g_strdup (ss->protocol);
   }
   g_mutex_unlock (&conn->lock);
   if (src) {
     GST_LOG ("channel %d: src pad made", ss->channel_id);
-    pads_push_sticky (ss, src);
+    pads_push_sticky (ss, src, protocol);
     GST_LOG ("channel %d: sticky events stored", ss->channel_id);
     conn->owner->add_pad (conn->owner_data, src);
     g_mutex_lock (&conn->lock);

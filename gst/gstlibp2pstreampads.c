@@ -201,7 +201,7 @@ pads_new_src_locked (Substream * ss)
 }
 
 void
-pads_push_sticky (Substream * ss, GstPad * src)
+pads_push_sticky (Substream * ss, GstPad * src, const gchar * protocol)
 {
   g_autofree gchar *stream_id = NULL;
   GstSegment seg;
@@ -214,7 +214,7 @@ pads_push_sticky (Substream * ss, GstPad * src)
       ss->conn->settings.stream_id_base, ss->id);
   gst_pad_push_event (src, gst_event_new_stream_start (stream_id));
   caps = gst_caps_new_simple ("application/x-libp2p-stream", "protocol",
-      G_TYPE_STRING, ss->protocol, NULL);
+      G_TYPE_STRING, protocol, NULL);
   gst_pad_push_event (src, gst_event_new_caps (caps));
   gst_caps_unref (caps);
   gst_segment_init (&seg, GST_FORMAT_BYTES);
