@@ -1,13 +1,10 @@
 /* gst-libp2p: a connection's lifecycle, worker, substream table, opening
- * and reports (see gstlibp2pconnection.h; locks and threads in
- * gstlibp2pconnection-priv.h)
- *
- * The worker is a one-thread GThreadPool whose jobs run in order: it
- * creates channels opened before the connection was up, adds and removes
- * pads, reports outcomes to the owner, releases channels, runs Noise and
- * resolves names.  Whatever may call out (owner callbacks, pads, webrtcbin)
- * runs there or in the caller's thread, never under conn->lock.
- */
+ * and reports (gstlibp2pconnection.h; locks, threads: -priv.h).  The worker
+ * is a one-thread GThreadPool whose jobs run in order: it creates channels
+ * opened before the connection was up, adds and removes pads, reports
+ * outcomes to the owner, releases channels, runs Noise and resolves names.
+ * Whatever may call out (owner callbacks, pads, webrtcbin) runs there or in
+ * the caller's thread, never under conn->lock. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -380,6 +377,7 @@ conn_end (GstLibp2pConnection * conn, gboolean auth,
     const gchar * substream_why, const gchar * fmt, ...)
 {
   g_autoptr (GError) err = NULL;
+  g_autoptr (GstLibp2pRtc) rtc = NULL;
   gboolean was_connected;
   va_list ap;
 
@@ -399,7 +397,10 @@ conn_end (GstLibp2pConnection * conn, gboolean auth,
     return;
   }
   conn->ended = TRUE;
+  rtc = conn->rtc ? gst_libp2p_rtc_ref (conn->rtc) : NULL;
   g_mutex_unlock (&conn->lock);
+  if (rtc)
+    gst_libp2p_rtc_ended (rtc);
 
   va_start (ap, fmt);
   err = g_error_new_valist (GST_LIBP2P_ERROR, GST_LIBP2P_ERROR_NOT_CONNECTED,
@@ -604,9 +605,7 @@ gst_libp2p_connection_fail (GstLibp2pConnection * conn, const gchar * cause)
   g_mutex_lock (&conn->lock);
   up = conn->connected && conn->running;
   over = conn->ended || conn->stopping || !conn->running;
-  who = g_strdup (conn->remote_peer_id ? conn->remote_peer_id :
-      conn->settings.peer_address ? conn->settings.peer_address :
-      "the remote");
+  who = g_strdup (conn->remote_peer_id ? conn->remote_peer_id : "the remote");
   g_mutex_unlock (&conn->lock);
   if (over)
     return TRUE;

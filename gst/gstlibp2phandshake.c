@@ -73,7 +73,6 @@ hs_rtc (GstLibp2pConnection * conn)
   return rtc;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstLibp2pRtc, gst_libp2p_rtc_unref)
 
 /* ---- the end of the handshake ---- */
 

@@ -75,6 +75,10 @@ struct _GstLibp2pReuseGuard
   GstElement *sctpdec;          /* watched, or NULL */
   gulong sig, sig_after;         /* before and after webrtcbin's */
   gboolean stopped;
+  gboolean blocked;             /* sctpdec's pad-added handlers */
+  gboolean ending;              /* an ABORT or SHUTDOWN went either way */
+  GstPad *dec_sink;             /* sctpdec's sink pad, watched */
+  gulong dec_probe;
   GHashTable *live;             /* id -> Live* */
   GHashTable *held;             /* id -> Held* */
   guint deferred;
@@ -167,6 +171,7 @@ gst_libp2p_reuse_guard_unref (GstLibp2pReuseGuard * g)
     return;
   g_clear_object (&g->sctpdec);
   gst_clear_object (&g->enc_src);
+  gst_clear_object (&g->dec_sink);
   g_hash_table_unref (g->live);
   g_hash_table_unref (g->held);
   g_hash_table_unref (g->resets);
@@ -262,6 +267,7 @@ release_locked (GstLibp2pReuseGuard * g, guint id)
 }
 
 static void redispatch_async (GstElement * sctpdec, gpointer hd);
+void gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g);
 
 /* Waits (bounded) until sctpenc has no request pad of stream @id left:
  * a channel on the id links one of that name.  Not under g->lock. */
@@ -430,6 +436,36 @@ on_reset_seen (guint32 sn, const guint8 * streams, guint n, gpointer data)
   }
 }
 
+/* The association ends (an ABORT or a SHUTDOWN seen): sctpenc refuses new
+ * streams from now on, and webrtcbin 1.22, not told yet, would still try
+ * (g_warn_if_reached in link_to_sctp). */
+static void
+mark_ending (GstLibp2pReuseGuard * g)
+{
+  g_mutex_lock (&g->lock);
+  if (!g->ending)
+    GST_INFO ("the SCTP association ends: no new stream");
+  g->ending = TRUE;
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+  gst_libp2p_reuse_guard_block_new_streams (g);
+}
+
+/* sctpdec's sink pad: the remote's SCTP packets, one per buffer */
+static GstPadProbeReturn
+dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
+    mark_ending (data);
+  gst_buffer_unmap (buf, &map);
+  return GST_PAD_PROBE_OK;
+}
+
 /* sctpenc's src pad: one SCTP packet of ours per buffer */
 static GstPadProbeReturn
 enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
@@ -443,6 +479,8 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
+  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
+    mark_ending (g);
   /* resets are rare: look without the lock first */
   if (lp2p_sctp_outgoing_resets (map.data, map.size, NULL, NULL) > 0) {
     g_mutex_lock (&g->lock);
@@ -579,6 +617,11 @@ gst_libp2p_reuse_guard_attach (GstLibp2pReuseGuard * g, GstElement * sctpdec)
     g->sig = g_signal_connect_data (sctpdec, "pad-added",
         G_CALLBACK (on_pad_added), guard_ref (g),
         (GClosureNotify) gst_libp2p_reuse_guard_unref, 0);
+    g->dec_sink = gst_element_get_static_pad (sctpdec, "sink");
+    if (g->dec_sink)
+      g->dec_probe = gst_pad_add_probe (g->dec_sink,
+          GST_PAD_PROBE_TYPE_BUFFER, dec_probe, guard_ref (g),
+          (GDestroyNotify) gst_libp2p_reuse_guard_unref);
   }
   g_mutex_unlock (&g->lock);
   if (!ok)
@@ -647,11 +690,29 @@ gst_libp2p_reuse_guard_deferred (GstLibp2pReuseGuard * g)
 }
 
 void
+gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g)
+{
+  GstElement *sctpdec = NULL;
+
+  g_mutex_lock (&g->lock);
+  if (g->sctpdec && !g->blocked) {
+    sctpdec = gst_object_ref (g->sctpdec);
+    g->blocked = TRUE;
+  }
+  g_mutex_unlock (&g->lock);
+  if (sctpdec == NULL)
+    return;
+  g_signal_handlers_block_matched (sctpdec, G_SIGNAL_MATCH_ID,
+      g_signal_lookup ("pad-added", GST_TYPE_ELEMENT), 0, NULL, NULL, NULL);
+  gst_object_unref (sctpdec);
+}
+
+void
 gst_libp2p_reuse_guard_stop (GstLibp2pReuseGuard * g)
 {
   GstElement *sctpdec;
-  GstPad *enc;
-  gulong sig, sig_after, probe;
+  GstPad *enc, *dec;
+  gulong sig, sig_after, probe, dprobe;
 
   g_mutex_lock (&g->lock);
   g->stopped = TRUE;
@@ -664,11 +725,17 @@ gst_libp2p_reuse_guard_stop (GstLibp2pReuseGuard * g)
   enc = g->enc_src ? gst_object_ref (g->enc_src) : NULL;
   probe = g->enc_probe;
   g->enc_probe = 0;
+  dec = g->dec_sink ? gst_object_ref (g->dec_sink) : NULL;
+  dprobe = g->dec_probe;
+  g->dec_probe = 0;
   g_cond_broadcast (&g->cond);
   g_mutex_unlock (&g->lock);
   if (enc && probe)
     gst_pad_remove_probe (enc, probe);
   gst_clear_object (&enc);
+  if (dec && dprobe)
+    gst_pad_remove_probe (dec, dprobe);
+  gst_clear_object (&dec);
   if (sctpdec && sig)
     g_signal_handler_disconnect (sctpdec, sig);
   if (sctpdec && sig_after)
@@ -685,8 +752,8 @@ gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g)
 
   g_mutex_lock (&g->lock);
   for (;;) {
-    clear = !ours_pending_locked (g);
-    if (clear || g->stopped)
+    clear = !ours_pending_locked (g) && !g->ending;
+    if (clear || g->stopped || g->ending)
       break;
     waited = TRUE;
     /* a pending id expires: poll */

@@ -24,12 +24,16 @@ void gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
     gpointer token);
 /* Waits (bounded) until no id webrtcbin could give our next channel still
  * waits for our reset of its closed channel to go out; call before
- * create-data-channel.  FALSE when stopped first. */
+ * create-data-channel.  FALSE when stopped first, or once the SCTP
+ * association ends (an ABORT or SHUTDOWN either way): no channel then. */
 gboolean gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g);
 /* How many creations had to wait so far. */
 guint gst_libp2p_reuse_guard_waited (GstLibp2pReuseGuard * g);
 /* How many new streams had to wait for their id's old channel so far. */
 guint gst_libp2p_reuse_guard_deferred (GstLibp2pReuseGuard * g);
+/* No handler of sctpdec's pad-added runs from now on (webrtcbin's
+ * included: it makes channels for new streams). */
+void gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g);
 /* Stops watching: a stream still waiting is dropped (the webrtcbin is
  * stopping). */
 void gst_libp2p_reuse_guard_stop (GstLibp2pReuseGuard * g);

@@ -181,6 +181,12 @@ gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc)
 }
 
 void
+gst_libp2p_rtc_ended (GstLibp2pRtc * rtc)
+{
+  gst_libp2p_reuse_guard_block_new_streams (rtc->reuse);
+}
+
+void
 gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
 {
   GPtrArray *released, *closing;
@@ -254,9 +260,12 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
   if (negotiated_id >= 0)
     gst_structure_set (opts, "negotiated", G_TYPE_BOOLEAN, TRUE, "id",
         G_TYPE_INT, negotiated_id, NULL);
-  else
-    /* webrtcbin takes the lowest free id: not one whose reset is late */
-    gst_libp2p_reuse_guard_wait_resets (rtc->reuse);
+  /* webrtcbin takes the lowest free id: not one whose reset is late; and
+   * none once the association ends */
+  else if (!gst_libp2p_reuse_guard_wait_resets (rtc->reuse)) {
+    gst_structure_free (opts);
+    return NULL;
+  }
   g_signal_emit_by_name (rtc->webrtcbin, "create-data-channel", "", opts, &dc);
   gst_structure_free (opts);
   if (dc == NULL)

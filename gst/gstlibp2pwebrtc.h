@@ -74,6 +74,11 @@ void gst_libp2p_rtc_close (GstLibp2pRtc * rtc);
 /* The webrtcbin is about to leave PAUSED: channels that close from now on
  * are left to its own teardown. */
 void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
+/* The connection is over (lost, failed, closed): webrtcbin makes no new
+ * channel for streams the remote still resets or opens (1.22 would link
+ * one to an SCTP association that is gone: g_warn_if_reached in
+ * link_to_sctp). */
+void gst_libp2p_rtc_ended (GstLibp2pRtc * rtc);
 /* Closed channels' elements are taken out at CLOSED (webrtcbin 1.22 ..
  * 1.25.0; later versions do it themselves); FALSE (the default): closed
  * channel objects are kept until gst_libp2p_rtc_close(). */
@@ -131,6 +136,8 @@ void gst_libp2p_channel_set_buffered_low (GstLibp2pChannel * channel,
     guint64 threshold);
 /* Disconnects, closes, frees @channel (see the lifetime rule above). */
 void gst_libp2p_channel_release (GstLibp2pChannel * channel);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstLibp2pRtc, gst_libp2p_rtc_unref)
 
 G_END_DECLS
 

@@ -34,7 +34,7 @@ G_BEGIN_DECLS
 #define DEFAULT_DIAL_ON_REQUEST FALSE
 #define DEFAULT_PING_RESPONDER TRUE
 #define DEFAULT_IDENTIFY TRUE
-#define DEFAULT_FREE_CLOSED_CHANNELS FALSE
+#define DEFAULT_FREE_CLOSED_CHANNELS TRUE
 /* identify's agentVersion (libp2p/specs identify: "name/version") */
 #define DEFAULT_AGENT_VERSION "gst-libp2p/" VERSION
 /* Sending waits while the channel holds more than this. */

@@ -508,13 +508,15 @@ bin_install_properties (GObjectClass * gobject_class)
           DEFAULT_IDENTIFY, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_FREE_CLOSED_CHANNELS,
       g_param_spec_boolean ("free-closed-channels", "Free closed channels",
-          "Experimental.  webrtcbin 1.22 to 1.25.0 keep every closed data "
-          "channel's elements (an appsrc thread, an appsink, two bins) until "
-          "they stop: a connection that opens a substream per request "
-          "gains two threads per substream.  TRUE takes them out when the "
-          "channel is CLOSED, as webrtcbin 1.25.1 does itself: threads stay "
-          "flat (docs/element.md).  FALSE keeps them until the element "
-          "stops, as before.  No effect on other GStreamer versions",
+          "webrtcbin 1.22 to 1.25.0 keep every closed data channel's "
+          "elements (an appsrc thread, an appsink, two bins) until they "
+          "stop: a connection that opens a substream per request would gain "
+          "two threads per substream.  TRUE takes them out when the channel "
+          "is CLOSED, as webrtcbin 1.25.1 does itself: threads and memory "
+          "stay flat (100,000 sequential substreams: docs/benchmarks.md).  "
+          "FALSE keeps them until the element stops (the old rule: 511 "
+          "channels per side then bound a connection's lifetime).  "
+          "No effect on other GStreamer versions",
           DEFAULT_FREE_CLOSED_CHANNELS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_KEEPALIVE,

@@ -84,3 +84,34 @@ lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
   }
   return n;
 }
+
+guint32
+lp2p_sctp_chunk_types (const guint8 * pkt, gsize len)
+{
+  const guint8 *p;
+  gsize left;
+  guint32 mask = 0;
+
+  if (pkt == NULL || len < LP2P_SCTP_COMMON_HEADER)
+    return 0;
+  p = pkt + LP2P_SCTP_COMMON_HEADER;
+  left = len - LP2P_SCTP_COMMON_HEADER;
+  while (left > 0) {
+    guint16 clen;
+    gsize padded;
+
+    if (left < 4)
+      return 0;
+    clen = be16 (p + 2);
+    if (clen < 4 || clen > left)
+      return 0;
+    if (p[0] < 32)
+      mask |= 1u << p[0];
+    padded = ((gsize) clen + 3) & ~(gsize) 3;
+    if (padded >= left)
+      break;
+    p += padded;
+    left -= padded;
+  }
+  return mask;
+}

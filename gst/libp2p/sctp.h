@@ -38,6 +38,19 @@ typedef void (*Lp2pSctpResetFunc) (guint32 request_sn, const guint8 * streams,
 gint lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
     Lp2pSctpResetFunc func, gpointer data);
 
+/* RFC 4960 §3.2 chunk types that end an association */
+#define LP2P_SCTP_CHUNK_ABORT 6
+#define LP2P_SCTP_CHUNK_SHUTDOWN 7
+#define LP2P_SCTP_CHUNK_SHUTDOWN_ACK 8
+#define LP2P_SCTP_CHUNK_SHUTDOWN_COMPLETE 14
+#define LP2P_SCTP_ENDING_CHUNKS ((1u << LP2P_SCTP_CHUNK_ABORT) | \
+    (1u << LP2P_SCTP_CHUNK_SHUTDOWN) | (1u << LP2P_SCTP_CHUNK_SHUTDOWN_ACK) | \
+    (1u << LP2P_SCTP_CHUNK_SHUTDOWN_COMPLETE))
+
+/* The chunk types below 32 present in the packet, as bits (1 << type);
+ * 0 for a malformed packet (nothing is trusted of it). */
+guint32 lp2p_sctp_chunk_types (const guint8 * pkt, gsize len);
+
 /* The @i-th stream number of a request's @streams. */
 static inline guint16
 lp2p_sctp_stream_at (const guint8 * streams, guint i)

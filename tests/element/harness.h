@@ -766,12 +766,30 @@ make_libp2p (Harness * h, const gchar * name, const gchar * protos)
   return e;
 }
 
+/* GLib tests make every warning fatal.  One is webrtcbin 1.22's own and
+ * cannot be ruled out from outside: a channel created while the remote
+ * aborts the SCTP association (sctpenc already refuses new streams,
+ * webrtcbin does not know yet) hits g_warn_if_reached in link_to_sctp.
+ * The element refuses to create channels once it saw the ABORT
+ * (gst/gstlibp2preuse.c); one created in the same millisecond still
+ * warns, fails, and the connection's end is reported as usual
+ * (docs/element.md).  That warning only is logged, not fatal. */
+static gboolean
+harness_fatal (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer data)
+{
+  return !(message && strstr (message, "webrtc_data_channel_link_to_sctp") &&
+      strstr (message, "should not be reached"));
+}
+
 /* An empty harness with its pipeline; the caller adds the peers. */
 static Harness *
 harness_alloc (void)
 {
   Harness *h = g_new0 (Harness, 1);
 
+  /* (after g_test_init (), which would undo it) */
+  g_test_log_set_fatal_handler (harness_fatal, NULL);
   g_mutex_init (&h->lock);
   g_cond_init (&h->cond);
   h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
@@ -987,6 +1005,7 @@ pattern (gsize size, guint seed)
 
 
 /* ---- the start of a test program ---- */
+
 
 /* Loads, before any thread exists, every plugin (and so every library) the
  * tests' webrtcbins load later.  LeakSanitizer (GCC 12) scans each thread's

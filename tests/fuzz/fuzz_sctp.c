@@ -1,4 +1,5 @@
-/* libFuzzer target: the SCTP reset reader (gst/libp2p/sctp.h).
+/* libFuzzer target: the SCTP reset reader and chunk walk
+ * (gst/libp2p/sctp.h).
  * Invariants: no read outside the packet (ASan); every reported request's
  * streams lie inside the packet; the count returned is the number of
  * calls, or -1 after at most as many calls as requests found. */
@@ -33,5 +34,11 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
   gint n = lp2p_sctp_outgoing_resets (data, size, on_reset, &c);
 
   g_assert (n == -1 || n == c.calls);
+  /* the chunk walk: no read outside the packet; nothing of a packet
+   * shorter than its common header */
+  if (size < LP2P_SCTP_COMMON_HEADER)
+    g_assert (lp2p_sctp_chunk_types (data, size) == 0);
+  else
+    (void) lp2p_sctp_chunk_types (data, size);
   return 0;
 }

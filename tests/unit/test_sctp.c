@@ -144,6 +144,27 @@ test_malformed (void)
   g_array_unref (s.streams);
 }
 
+/* RFC 4960 §3.3.7 ABORT (type 6, flags, length 4) and §3.3.8 SHUTDOWN
+ * (type 7, length 8: the cumulative TSN ack) end an association */
+static void
+test_chunk_types (void)
+{
+  g_autoptr (GBytes) data = hex (COMMON DATA);
+  g_autoptr (GBytes) abort_ = hex (COMMON "06 00 00 04");
+  g_autoptr (GBytes) shutdown = hex (COMMON DATA "07 00 00 08 00 00 00 10");
+  g_autoptr (GBytes) bad = hex (COMMON "06 00 00 09");
+
+  g_assert_cmpuint (lp2p_sctp_chunk_types (g_bytes_get_data (data, NULL),
+          g_bytes_get_size (data)), ==, 1u << 0);
+  g_assert_cmpuint (lp2p_sctp_chunk_types (g_bytes_get_data (abort_, NULL),
+          g_bytes_get_size (abort_)) & LP2P_SCTP_ENDING_CHUNKS, !=, 0);
+  g_assert_cmpuint (lp2p_sctp_chunk_types (g_bytes_get_data (shutdown,
+              NULL), g_bytes_get_size (shutdown)), ==, (1u << 0) | (1u << 7));
+  /* a length past the packet: nothing is trusted */
+  g_assert_cmpuint (lp2p_sctp_chunk_types (g_bytes_get_data (bad, NULL),
+          g_bytes_get_size (bad)), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -154,5 +175,6 @@ main (int argc, char **argv)
       test_incoming_request_ignored);
   g_test_add_func ("/sctp/no-reset", test_no_reset);
   g_test_add_func ("/sctp/malformed", test_malformed);
+  g_test_add_func ("/sctp/chunk-types", test_chunk_types);
   return g_test_run ();
 }
