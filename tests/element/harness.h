@@ -1032,6 +1032,45 @@ harness_preload_plugins (void)
   }
 }
 
+/* ---- helpers of several suites ---- */
+
+/* The guint64 @field of @el's stats. */
+static guint64
+stat_u64 (GstElement * el, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (el, "stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+/* 64 bytes into @tp in 8 pushes; waits until their echo reached @rx. */
+static void
+echo_64 (GstPad * tp, Rx * rx)
+{
+  guint i;
+
+  for (i = 0; i < 8; i++)
+    g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8)),
+        ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 64, FALSE));
+}
+
+/* The substream under @tp ended with its connection: a push gets an error
+ * flow (ERROR while the pad is there, NOT_LINKED once the element removed
+ * it). */
+static void
+assert_sink_error_flow (GstPad * tp)
+{
+  GstFlowReturn ret = gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh",
+          8));
+
+  g_assert_true (ret == GST_FLOW_ERROR || ret == GST_FLOW_NOT_LINKED);
+}
+
 /* ---- the end of a test program ---- */
 
 static guint

@@ -29,18 +29,6 @@ pad_gone (GstElement * el, const gchar * name)
   }
 }
 
-static guint64
-stat_u64 (GstElement * el, const gchar * field)
-{
-  GstStructure *s = NULL;
-  guint64 v = 0;
-
-  g_object_get (el, "stats", &s, NULL);
-  g_assert_true (gst_structure_get_uint64 (s, field, &v));
-  gst_structure_free (s);
-  return v;
-}
-
 /* ---- echo, both directions of opening ---- */
 
 /* Pushes @total bytes through @tp in @chunk pieces, then EOS; the echo

@@ -145,18 +145,6 @@ test_identify_listed_is_the_application_s (void)
 
 #define PING_P "/ipfs/ping/1.0.0"
 
-static guint64
-stat_u64 (GstElement * el, const gchar * field)
-{
-  GstStructure *st = NULL;
-  guint64 v = 0;
-
-  g_object_get (el, "stats", &st, NULL);
-  g_assert_true (gst_structure_get_uint64 (st, field, &v));
-  gst_structure_free (st);
-  return v;
-}
-
 /* Waits until @el's stats say @field >= @min (bounded). */
 static gboolean
 stat_wait (GstElement * el, const gchar * field, guint64 min)
@@ -360,17 +348,13 @@ static GstPad *
 open_echo_with_data (Harness * h, Rx * rx)
 {
   GstPad *tp;
-  guint i;
 
   link_src_to_rx (h->a, rx);
   g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
   g_object_set (h->a, "dial-on-request", TRUE, NULL);
   harness_start (h);
   tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
-  for (i = 0; i < 8; i++)
-    g_assert_cmpint (gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8)),
-        ==, GST_FLOW_OK);
-  g_assert_true (rx_wait (rx, 64, FALSE));
+  echo_64 (tp, rx);
   return tp;
 }
 
@@ -382,7 +366,6 @@ static void
 assert_connection_ended (Harness * h, Rx * rx, GstPad * tp,
     const gchar * part)
 {
-  GstFlowReturn ret;
   Event *e;
 
   assert_closed_with (closed_message (h, 'a'),
@@ -391,10 +374,7 @@ assert_connection_ended (Harness * h, Rx * rx, GstPad * tp,
   g_assert_nonnull (e);
   g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
   g_assert_true (rx_wait (rx, 64, TRUE));
-  /* an error flow: ERROR while the pad is there, NOT_LINKED once the
-   * element removed it */
-  ret = gst_pad_push (tp, gst_buffer_new_memdup ("abcdefgh", 8));
-  g_assert_true (ret == GST_FLOW_ERROR || ret == GST_FLOW_NOT_LINKED);
+  assert_sink_error_flow (tp);
   g_assert_cmpuint (count_events (h, 'a', 'c') + count_events (h, 'a', 'f'),
       ==, 1);
   g_assert_cmpuint (bus_count (h, 'a', "libp2p-connection-closed"), ==, 1);
