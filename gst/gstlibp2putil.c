@@ -166,20 +166,29 @@ gst_libp2p_promise_error (GstPromise * promise)
   return msg;
 }
 
-void
-gst_libp2p_release_peer_request_pad (GstElement * element, const gchar * name)
+GstPad *
+gst_libp2p_peer_request_pad (GstElement * element, const gchar * name)
 {
   GstPad *pad = gst_element_get_static_pad (element, name);
   GstPad *peer = pad ? gst_pad_get_peer (pad) : NULL;
-  GstElement *owner = peer ? gst_pad_get_parent_element (peer) : NULL;
   GstPadTemplate *templ = peer ? gst_pad_get_pad_template (peer) : NULL;
 
-  if (owner && templ && GST_PAD_TEMPLATE_PRESENCE (templ) == GST_PAD_REQUEST)
-    gst_element_release_request_pad (owner, peer);
+  if (peer && (templ == NULL ||
+          GST_PAD_TEMPLATE_PRESENCE (templ) != GST_PAD_REQUEST))
+    gst_clear_object (&peer);
   gst_clear_object (&templ);
-  gst_clear_object (&owner);
-  gst_clear_object (&peer);
   gst_clear_object (&pad);
+  return peer;
+}
+
+void
+gst_libp2p_release_request_pad (GstPad * pad)
+{
+  GstElement *owner = gst_pad_get_parent_element (pad);
+
+  if (owner)
+    gst_element_release_request_pad (owner, pad);
+  gst_clear_object (&owner);
 }
 
 gboolean

@@ -49,10 +49,12 @@ gboolean gst_libp2p_appsrc_drain (GstElement * appsrc, gint64 timeout_us);
 /* Waits for @promise: NULL when it replied without an "error" field, else
  * the error's text ("interrupted" when it did not reply). */
 gchar *gst_libp2p_promise_error (GstPromise * promise);
-/* The peer of @element's static pad @name, if it is a request pad, is
- * released by its element. */
-void gst_libp2p_release_peer_request_pad (GstElement * element,
+/* The peer of @element's static pad @name if it is a request pad (a
+ * reference), else NULL. */
+GstPad *gst_libp2p_peer_request_pad (GstElement * element,
     const gchar * name);
+/* Its element releases request pad @pad (if it still has it). */
+void gst_libp2p_release_request_pad (GstPad * pad);
 /* @element's static pad @name is linked. */
 gboolean gst_libp2p_pad_is_linked (GstElement * element, const gchar * name);
 

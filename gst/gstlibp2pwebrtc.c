@@ -580,6 +580,7 @@ reap_bins (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
 {
   gpointer *f;
   GPtrArray *bins;
+  GstPad *enc_pad;
 
   if (!g_str_equal (G_OBJECT_TYPE_NAME (dc), "WebRTCDataChannel") ||
       (f = dc_private_fields (dc)) == NULL ||
@@ -596,9 +597,14 @@ reap_bins (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
       (GDestroyNotify) g_ptr_array_unref);
   /* webrtcbin releases sctpenc's pad of the stream (which resets it)
    * through src_bin's link; where it has not, taking src_bin out would
-   * leave the stream never reset (the remote keeps its pad and thread) */
-  gst_libp2p_release_peer_request_pad (f[DC_SRC_BIN], "src");
+   * leave the stream never reset (the remote keeps its pad and thread):
+   * released here, once the appsrc's thread no longer pushes into it */
+  enc_pad = gst_libp2p_peer_request_pad (f[DC_SRC_BIN], "src");
   gst_libp2p_bin_take_out (rtc->webrtcbin, f[DC_SRC_BIN]);
+  if (enc_pad) {
+    gst_libp2p_release_request_pad (enc_pad);
+    gst_object_unref (enc_pad);
+  }
   if (gst_libp2p_pad_is_linked (f[DC_SINK_BIN], "sink"))
     return REAP_SINK_FED;
   gst_libp2p_bin_take_out (rtc->webrtcbin, f[DC_SINK_BIN]);
