@@ -77,7 +77,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
     -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 if ninja -C build-fuzz >/dev/null; then
-  for t in varint frame mss-dialer mss-listener multiaddr direct sdp identify multiaddr-bin; do
+  for t in varint frame mss-dialer mss-listener multiaddr direct sdp identify multiaddr-bin \
+      sctp; do
     work=$(mktemp -d)
     if timeout $((FUZZ_SECONDS + 60)) "build-fuzz/tests/fuzz/fuzz-$t" \
         -max_total_time="$FUZZ_SECONDS" -max_len=4096 -rss_limit_mb=2048 \
