@@ -211,6 +211,7 @@ conn_catch_up_locked (GstLibp2pConnection * conn)
   state = gst_libp2p_rtc_get_state (rtc);
   gst_libp2p_rtc_unref (rtc);
   g_mutex_lock (&conn->lock);
+  conn->pc_up |= state == GST_LIBP2P_RTC_STATE_TRANSPORT_UP;
   if (state == GST_LIBP2P_RTC_STATE_CONNECTED && !conn->connected &&
       conn->running && !conn->ended)
     conn_set_connected_locked (conn);
@@ -250,9 +251,9 @@ gst_libp2p_connection_open (GstLibp2pConnection * conn,
 
   g_mutex_lock (&conn->lock);
   conn_catch_up_locked (conn);
-  if (!conn->running || !conn->connected)
-    /* DESIGN.md: opening on a connection that is not connected fails at
-     * once */
+  /* DESIGN.md: opening on a connection that is not connected fails at
+   * once; one whose PeerConnection is up waits for its SCTP association */
+  if (!conn->running || conn->ended || (!conn->connected && !conn->pc_up))
     return conn_fail_now_unlock (conn, main,
         gst_libp2p_error_new (GST_LIBP2P_ERROR_NOT_CONNECTED,
             "cannot open %s: the connection is not established",

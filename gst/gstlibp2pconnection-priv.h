@@ -149,6 +149,8 @@ struct _GstLibp2pConnection
   gboolean running;
   gboolean stopping;
   gboolean connected;
+  gboolean pc_up;               /* signalled: transport up, SCTP not yet:
+                                 * opens wait instead of failing */
   gboolean ended;               /* the owner heard ended() */
   GHashTable *substreams;       /* id -> Substream* (ref) */
   GHashTable *key_next;         /* key -> next n */

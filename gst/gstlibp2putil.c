@@ -191,6 +191,33 @@ gst_libp2p_release_request_pad (GstPad * pad)
   gst_clear_object (&owner);
 }
 
+void
+gst_libp2p_take_out_unfed (GstElement * parent, GPtrArray ** waiting,
+    GMutex * lock, GQuark quark)
+{
+  g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func
+      (g_object_unref);
+  guint i;
+
+  g_mutex_lock (lock);
+  for (i = 0; i < (*waiting)->len;) {
+    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (*waiting, i),
+        quark);
+
+    if (!gst_libp2p_pad_is_linked (g_ptr_array_index (bins, 1), "sink"))
+      g_ptr_array_add (done, g_ptr_array_steal_index_fast (*waiting, i));
+    else
+      i++;
+  }
+  g_mutex_unlock (lock);
+  for (i = 0; i < done->len; i++) {
+    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (done, i),
+        quark);
+
+    gst_libp2p_bin_take_out (parent, g_ptr_array_index (bins, 1));
+  }
+}
+
 gboolean
 gst_libp2p_pad_is_linked (GstElement * element, const gchar * name)
 {

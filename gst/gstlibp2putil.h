@@ -55,6 +55,12 @@ GstPad *gst_libp2p_peer_request_pad (GstElement * element,
     const gchar * name);
 /* Its element releases request pad @pad (if it still has it). */
 void gst_libp2p_release_request_pad (GstPad * pad);
+/* Of the objects in *@waiting (read and changed under @lock), each holding
+ * in its @quark data a GPtrArray whose element 1 is a bin: those whose
+ * bin's "sink" pad is no longer linked leave it, their bin taken out of
+ * @parent. */
+void gst_libp2p_take_out_unfed (GstElement * parent, GPtrArray ** waiting,
+    GMutex * lock, GQuark quark);
 /* @element's static pad @name is linked. */
 gboolean gst_libp2p_pad_is_linked (GstElement * element, const gchar * name);
 

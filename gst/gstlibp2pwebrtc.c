@@ -29,8 +29,10 @@ struct _GstLibp2pRtc
   gint ref;
   gboolean closed;
   GstElement *webrtcbin;
-  gulong sig_data_channel, sig_state, sig_element;
+  gulong sig_data_channel, sig_state, sig_element, sig_assoc;
   GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
+  GstElement *sctpenc;          /* once webrtcbin has one: */
+  gboolean assoc_up;            /* its SCTP association is established */
   GMutex lock;
   gboolean stopping;            /* the webrtcbin is leaving PAUSED */
   gboolean free_closed;         /* reap closed channels (see "reaping") */
@@ -118,22 +120,59 @@ map_state (GstWebRTCPeerConnectionState s)
   }
 }
 
+/* webrtcbin says CONNECTED at DTLS; a channel's first message sent
+ * before the SCTP association is up fails in sctpenc (an ERROR) */
+static GstLibp2pRtcState
+rtc_state (GstLibp2pRtc * rtc)
+{
+  GstWebRTCPeerConnectionState s;
+  gboolean sctp_up;
+
+  g_object_get (rtc->webrtcbin, "connection-state", &s, NULL);
+  g_mutex_lock (&rtc->lock);
+  sctp_up = rtc->sctpenc == NULL || rtc->assoc_up;
+  g_mutex_unlock (&rtc->lock);
+  if (s == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !sctp_up)
+    return GST_LIBP2P_RTC_STATE_TRANSPORT_UP;
+  return map_state (s);
+}
+
 static void
 on_state (GstElement * webrtc, GParamSpec * pspec, Hook * h)
 {
-  const GstLibp2pRtcFuncs *funcs = h->funcs;
-  GstWebRTCPeerConnectionState s;
+  GstLibp2pRtcState s = rtc_state (HOOK_RTC (h));
 
-  g_object_get (webrtc, "connection-state", &s, NULL);
   GST_DEBUG_OBJECT (webrtc, "connection state %d", s);
-  funcs->state (h->data, map_state (s));
+  ((const GstLibp2pRtcFuncs *) h->funcs)->state (h->data, s);
 }
 
-/* webrtcbin adds its sctpdec: the guard's pad-added handler goes first */
 static void
-on_element_added (GstBin * webrtc, GstElement * child, gpointer guard)
+on_assoc (GstElement * sctpenc, gboolean up, Hook * h)
 {
-  gst_libp2p_reuse_guard_attach (guard, child);
+  g_mutex_lock (&HOOK_RTC (h)->lock);
+  HOOK_RTC (h)->assoc_up = up;
+  g_mutex_unlock (&HOOK_RTC (h)->lock);
+  on_state (HOOK_RTC (h)->webrtcbin, NULL, h);
+}
+
+/* webrtcbin adds its sctpdec (the guard's pad-added handler goes first)
+ * and its sctpenc (the association's state is watched) */
+static void
+on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
+{
+  GstLibp2pRtc *rtc = HOOK_RTC (h);
+  GstElementFactory *f = gst_element_get_factory (child);
+
+  gst_libp2p_reuse_guard_attach (rtc->reuse, child);
+  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
+    return;
+  g_mutex_lock (&rtc->lock);
+  if (rtc->sctpenc == NULL) {
+    rtc->sctpenc = gst_object_ref (child);
+    rtc->sig_assoc = hook_connect (child, "sctp-association-established",
+        G_CALLBACK (on_assoc), h);
+  }
+  g_mutex_unlock (&rtc->lock);
 }
 
 GstLibp2pRtc *
@@ -154,8 +193,8 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   rtc->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   h->owner = rtc;
   rtc->reuse = gst_libp2p_reuse_guard_new ();
-  rtc->sig_element = g_signal_connect (webrtcbin, "element-added",
-      G_CALLBACK (on_element_added), rtc->reuse);
+  rtc->sig_element = hook_connect (webrtcbin, "element-added",
+      G_CALLBACK (on_element_added), h);
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
       G_CALLBACK (on_data_channel), h);
   rtc->sig_state = hook_connect (webrtcbin, "notify::connection-state",
@@ -195,6 +234,9 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_data_channel);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_state);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_element);
+  if (rtc->sctpenc)
+    g_signal_handler_disconnect (rtc->sctpenc, rtc->sig_assoc);
+  gst_clear_object (&rtc->sctpenc);
   gst_libp2p_reuse_guard_stop (rtc->reuse);
   g_mutex_lock (&rtc->lock);
   rtc->closed = TRUE;
@@ -242,10 +284,7 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
 GstLibp2pRtcState
 gst_libp2p_rtc_get_state (GstLibp2pRtc * rtc)
 {
-  GstWebRTCPeerConnectionState s;
-
-  g_object_get (rtc->webrtcbin, "connection-state", &s, NULL);
-  return map_state (s);
+  return rtc_state (rtc);
 }
 
 GstLibp2pChannel *
@@ -612,31 +651,8 @@ reap_bins (GstLibp2pRtc * rtc, GstWebRTCDataChannel * dc)
 }
 
 /* Channels whose sink_bin was still fed: those no longer fed go now. */
-static void
-reap_waiting (GstLibp2pRtc * rtc)
-{
-  g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func
-      (g_object_unref);
-  guint i;
-
-  g_mutex_lock (&rtc->lock);
-  for (i = 0; i < rtc->waiting->len;) {
-    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (rtc->waiting,
-            i), BINS_QUARK);
-
-    if (!gst_libp2p_pad_is_linked (g_ptr_array_index (bins, 1), "sink"))
-      g_ptr_array_add (done, g_ptr_array_steal_index_fast (rtc->waiting, i));
-    else
-      i++;
-  }
-  g_mutex_unlock (&rtc->lock);
-  for (i = 0; i < done->len; i++) {
-    GPtrArray *bins = g_object_get_qdata (g_ptr_array_index (done, i),
-        BINS_QUARK);
-
-    gst_libp2p_bin_take_out (rtc->webrtcbin, g_ptr_array_index (bins, 1));
-  }
-}
+#define reap_waiting(rtc) gst_libp2p_take_out_unfed ((rtc)->webrtcbin, \
+    &(rtc)->waiting, &(rtc)->lock, BINS_QUARK)
 
 /* @dc (ours) is CLOSED: its elements go, then our reference.  Not under
  * rtc->lock. */

@@ -40,6 +40,8 @@ typedef struct _GstLibp2pChannel GstLibp2pChannel;
 typedef enum
 {
   GST_LIBP2P_RTC_STATE_CONNECTING,
+  /* the PeerConnection is CONNECTED, its SCTP association not yet */
+  GST_LIBP2P_RTC_STATE_TRANSPORT_UP,
   GST_LIBP2P_RTC_STATE_CONNECTED,
   GST_LIBP2P_RTC_STATE_FAILED,
   GST_LIBP2P_RTC_STATE_CLOSED,
