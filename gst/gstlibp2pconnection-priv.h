@@ -282,6 +282,9 @@ void svc_job_identified (GstLibp2pConnection * conn);
 /* The connection stops or ended: the requester's and the pinger's
  * deadlines and references go. */
 void svc_stop_locked (GstLibp2pConnection * conn);
+/* @d (@size bytes) as frames of @ss appended to @to_send; counted. */
+void svc_append_frames_locked (Substream * ss, const guint8 * d, gsize size,
+    GPtrArray * to_send);
 /* The connection is up: the keepalive starts (when ping_interval > 0). */
 void svc_start_keepalive_locked (GstLibp2pConnection * conn);
 
@@ -302,6 +305,9 @@ void pads_start_src_task_locked (Substream * ss);
 
 /* gstlibp2phandshake.c */
 gboolean hs_uses_noise (const GstLibp2pConnectionSettings * s);
+/* The remote as messages name it: its proven peer id, else the address
+ * dialed, else "the remote".  Call with conn->lock. */
+const gchar *conn_remote_name_locked (GstLibp2pConnection * conn);
 void hs_start (GstLibp2pConnection * conn);
 void hs_stop (GstLibp2pConnection * conn);
 void hs_job_noise (GstLibp2pConnection * conn, GBytes * data);

@@ -605,7 +605,7 @@ gst_libp2p_connection_fail (GstLibp2pConnection * conn, const gchar * cause)
   g_mutex_lock (&conn->lock);
   up = conn->connected && conn->running;
   over = conn->ended || conn->stopping || !conn->running;
-  who = g_strdup (conn->remote_peer_id ? conn->remote_peer_id : "the remote");
+  who = g_strdup (conn_remote_name_locked (conn));
   g_mutex_unlock (&conn->lock);
   if (over)
     return TRUE;

@@ -59,6 +59,12 @@ hs_remote_name (GstLibp2pConnection * conn)
       "the remote";
 }
 
+const gchar *
+conn_remote_name_locked (GstLibp2pConnection * conn)
+{
+  return conn->remote_peer_id ? conn->remote_peer_id : hs_remote_name (conn);
+}
+
 /* The webrtcbin room while the connection runs (a reference), else NULL:
  * timers and webrtcbin's promises may fire while the connection stops. */
 static GstLibp2pRtc *

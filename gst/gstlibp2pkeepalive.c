@@ -30,14 +30,7 @@
 
 #define GST_CAT_DEFAULT gst_libp2p_connection_debug
 
-static const gchar *
-ka_remote (GstLibp2pConnection * conn)
-{
-  if (conn->remote_peer_id)
-    return conn->remote_peer_id;
-  return conn->settings.peer_address ? conn->settings.peer_address :
-      "the remote";
-}
+#define ka_remote conn_remote_name_locked
 
 static gboolean ka_timer_cb (GstClock * clock, GstClockTime time,
     GstClockID id, gpointer user_data);
@@ -55,7 +48,6 @@ static void
 ka_ping_locked (Substream * ss, GPtrArray * to_send)
 {
   GstLibp2pConnection *conn = ss->conn;
-  GPtrArray *frames;
   guint i;
 
   for (i = 0; i < LP2P_PING_SIZE; i += 4) {
@@ -63,12 +55,7 @@ ka_ping_locked (Substream * ss, GPtrArray * to_send)
 
     memcpy (conn->ping_payload + i, &r, 4);
   }
-  frames = lp2p_frame_encode_split (LP2P_FLAG_NONE, conn->ping_payload,
-      LP2P_PING_SIZE, conn->settings.max_frame_size);
-  for (i = 0; i < frames->len; i++)
-    g_ptr_array_add (to_send, g_bytes_ref (g_ptr_array_index (frames, i)));
-  g_ptr_array_unref (frames);
-  ss->bytes_out += LP2P_PING_SIZE;
+  svc_append_frames_locked (ss, conn->ping_payload, LP2P_PING_SIZE, to_send);
   conn->ping_sent_us = conn_now_us ();
   conn->stat_pings_sent++;
   if (!conn->ping_waiting) {

@@ -81,7 +81,6 @@ struct _GstLibp2pReuseGuard
   gulong dec_probe;
   GHashTable *live;             /* id -> Live* */
   GHashTable *held;             /* id -> Held* */
-  guint deferred;
   /* our resets (sctpenc's packets) */
   GstPad *enc_src;              /* sctpenc's src pad, watched, or NULL */
   gulong enc_probe;
@@ -92,7 +91,6 @@ struct _GstLibp2pReuseGuard
   GHashTable *pending;          /* id -> closed at (gint64 us), not reset */
   GHashTable *releasing;        /* ids reset: sctpenc may still have a pad */
   gint our_parity;              /* of the ids of our channels; -1: unknown */
-  guint waited;                 /* creations that waited for a reset */
 };
 
 /* A data channel webrtcbin knows by its id. */
@@ -267,7 +265,6 @@ release_locked (GstLibp2pReuseGuard * g, guint id)
 }
 
 static void redispatch_async (GstElement * sctpdec, gpointer hd);
-void gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g);
 
 /* Waits (bounded) until sctpenc has no request pad of stream @id left:
  * a channel on the id links one of that name.  Not under g->lock. */
@@ -533,7 +530,6 @@ on_pad_added (GstElement * sctpdec, GstPad * pad, GstLibp2pReuseGuard * g)
     hd->probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
         held_probe, held_ref (hd), held_unref);
     g_hash_table_insert (g->held, GUINT_TO_POINTER (id), hd);
-    g->deferred++;
   } else if (l) {
     l->padded = TRUE;
   }
@@ -678,17 +674,6 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
     redispatch (g, hd);
 }
 
-guint
-gst_libp2p_reuse_guard_deferred (GstLibp2pReuseGuard * g)
-{
-  guint n;
-
-  g_mutex_lock (&g->lock);
-  n = g->deferred;
-  g_mutex_unlock (&g->lock);
-  return n;
-}
-
 void
 gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g)
 {
@@ -760,7 +745,6 @@ gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g)
     g_cond_wait_until (&g->cond, &g->lock, g_get_monotonic_time () +
         POLL_MS * G_TIME_SPAN_MILLISECOND);
   }
-  g->waited += waited;
   ids = g_hash_table_get_keys (g->releasing);
   g_hash_table_remove_all (g->releasing);
   g_mutex_unlock (&g->lock);
@@ -776,15 +760,4 @@ gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g)
     GST_DEBUG ("a new channel waited %" G_GINT64_FORMAT " us for our reset "
         "of a closed one", g_get_monotonic_time () - t0);
   return clear;
-}
-
-guint
-gst_libp2p_reuse_guard_waited (GstLibp2pReuseGuard * g)
-{
-  guint n;
-
-  g_mutex_lock (&g->lock);
-  n = g->waited;
-  g_mutex_unlock (&g->lock);
-  return n;
 }

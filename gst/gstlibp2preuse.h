@@ -27,10 +27,6 @@ void gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
  * create-data-channel.  FALSE when stopped first, or once the SCTP
  * association ends (an ABORT or SHUTDOWN either way): no channel then. */
 gboolean gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g);
-/* How many creations had to wait so far. */
-guint gst_libp2p_reuse_guard_waited (GstLibp2pReuseGuard * g);
-/* How many new streams had to wait for their id's old channel so far. */
-guint gst_libp2p_reuse_guard_deferred (GstLibp2pReuseGuard * g);
 /* No handler of sctpdec's pad-added runs from now on (webrtcbin's
  * included: it makes channels for new streams). */
 void gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g);

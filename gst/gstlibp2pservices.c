@@ -62,8 +62,8 @@ svc_for_inbound (GstLibp2pConnection * conn, const gchar * protocol)
 
 /* ---- the messages ---- */
 
-static void
-append_frames_locked (Substream * ss, const guint8 * d, gsize size,
+void
+svc_append_frames_locked (Substream * ss, const guint8 * d, gsize size,
     GPtrArray * to_send)
 {
   GPtrArray *frames = lp2p_frame_encode_split (LP2P_FLAG_NONE, d, size,
@@ -215,7 +215,7 @@ svc_on_open_locked (Substream * ss, GPtrArray * to_send)
     gsize len;
     const guint8 *d = g_bytes_get_data (msg, &len);
 
-    append_frames_locked (ss, d, len, to_send);
+    svc_append_frames_locked (ss, d, len, to_send);
   }
   if (ss->service == SVC_PINGER) {
     ka_on_open_locked (ss, to_send);
@@ -269,7 +269,7 @@ svc_on_payload_locked (Substream * ss, const guint8 * data, gsize size,
   ss->bytes_in += size;
   switch (ss->service) {
     case SVC_PING_RESPONDER:
-      append_frames_locked (ss, data, size, to_send);
+      svc_append_frames_locked (ss, data, size, to_send);
       conn->stat_pings++;
       break;
     case SVC_ID_REQUESTER:
