@@ -81,6 +81,10 @@ typedef struct
   Lp2pWebrtcDirectAddr addr;
   /* handshake roles: borrowed, must outlive the connection */
   const Lp2pIdentity *identity;
+  /* ACCEPTED (borrowed, read at the start): the client offer the listener
+   * inferred, our ICE ufrag = password */
+  const gchar *accept_offer;
+  const gchar *accept_local;
 } GstLibp2pConnectionSettings;
 
 typedef enum

@@ -467,6 +467,30 @@ hs_job_resolve (GstLibp2pConnection * conn)
   }
 }
 
+/* ---- the listener's side ---- */
+
+static void
+hs_on_accepted (gpointer data, gboolean answer_step, const gchar * error)
+{
+  GstLibp2pConnection *conn = data;
+
+  if (error)
+    conn_end (conn, FALSE, "was not established", "webrtcbin refused the "
+        "offer inferred for %s: %s", hs_remote_name (conn), error);
+}
+
+static void
+hs_accept (GstLibp2pConnection * conn)
+{
+  g_autoptr (GstLibp2pRtc) rtc = hs_rtc (conn);
+
+  if (rtc == NULL)
+    return;
+  GST_INFO ("accepting %s", hs_remote_name (conn));
+  gst_libp2p_rtc_accept (rtc, conn->settings.accept_offer,
+      conn->settings.accept_local, hs_on_accepted, gst_libp2p_connection_ref (conn), conn_unref_gp);
+}
+
 /* ---- start and stop ---- */
 
 void
@@ -488,6 +512,8 @@ hs_start (GstLibp2pConnection * conn)
       hs_dial (conn);
     return;
   }
+  if (conn->settings.role == GST_LIBP2P_CONNECTION_ACCEPTED)
+    hs_accept (conn);
   /* channel 0 may have opened before our handler was connected */
   open = gst_libp2p_channel_is_open (conn->channel0);
   if (open)

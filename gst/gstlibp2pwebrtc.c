@@ -14,32 +14,16 @@
 #include "config.h"
 #endif
 
-#include "gstlibp2pwebrtc.h"
+#include "gstlibp2pwebrtc-priv.h"
 #include "gstlibp2putil.h"
 #include "gstlibp2preuse.h"
 
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 
-GST_DEBUG_CATEGORY_STATIC (libp2p_webrtc_debug);
+GST_DEBUG_CATEGORY (libp2p_webrtc_debug);
 #define GST_CAT_DEFAULT libp2p_webrtc_debug
 
-struct _GstLibp2pRtc
-{
-  gint ref;
-  gboolean closed;
-  GstElement *webrtcbin;
-  gulong sig_data_channel, sig_state, sig_element, sig_assoc;
-  GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
-  GstElement *sctpenc;          /* once webrtcbin has one: */
-  gboolean assoc_up;            /* its SCTP association is established */
-  GMutex lock;
-  gboolean stopping;            /* the webrtcbin is leaving PAUSED */
-  gboolean free_closed;         /* reap closed channels (see "reaping") */
-  GPtrArray *closing;           /* Closing* */
-  GPtrArray *released;          /* GstWebRTCDataChannel */
-  GPtrArray *waiting;           /* GstWebRTCDataChannel: sink_bin still fed */
-};
 
 /* A released channel waiting for CLOSED. */
 typedef struct
@@ -312,159 +296,6 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
   if (negotiated_id < 0)
     gst_libp2p_reuse_guard_live (rtc->reuse, dc_id (dc), dc, FALSE);
   return channel_wrap (rtc, dc);
-}
-
-/* ---- WebRTC-direct ---- */
-
-void
-gst_libp2p_rtc_configure_direct_ice (GstLibp2pRtc * rtc, gint loopback_family)
-{
-  GstWebRTCICE *ice = NULL;
-  GObject *agent = NULL;
-  gboolean ok = FALSE;
-
-  g_object_get (rtc->webrtcbin, "ice-agent", &ice, NULL);
-  if (ice == NULL)
-    return;
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
-    g_object_get (ice, "agent", &agent, NULL);
-  if (agent) {
-    /* libnice 0.1.21: binding requests (not indications) as keepalives go
-     * out every 4-6 s (RFC 7675 pacing) instead of every 25 s; litep2p's
-     * ICE-lite agent drops a pair after 15 s without a request. */
-    if (g_object_class_find_property (G_OBJECT_GET_CLASS (agent),
-            "keepalive-conncheck"))
-      g_object_set (agent, "keepalive-conncheck", TRUE, NULL);
-    if (loopback_family)
-      g_object_set (agent, "upnp", FALSE, NULL);
-    g_object_unref (agent);
-  }
-  if (loopback_family) {
-    g_signal_emit_by_name (ice, "add-local-ip-address",
-        loopback_family == 4 ? "127.0.0.1" : "::1", &ok);
-    if (!ok)
-      GST_WARNING_OBJECT (rtc->webrtcbin, "could not add the loopback "
-          "address");
-  }
-  gst_object_unref (ice);
-}
-
-typedef GstLibp2pPending Pending;
-#define pending_new(rtc, func, data, free_data) \
-  gst_libp2p_pending_new (rtc, func, data, free_data)
-#define pending_free gst_libp2p_pending_free
-
-static void
-on_offer_created (GstPromise * promise, gpointer user_data)
-{
-  Pending *pd = user_data;
-  const GstStructure *reply = gst_promise_get_reply (promise);
-  GstWebRTCSessionDescription *offer = NULL;
-  g_autofree gchar *text = NULL;
-
-  if (reply)
-    gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
-        &offer, NULL);
-  gst_promise_unref (promise);
-  if (offer) {
-    text = gst_sdp_message_as_text (offer->sdp);
-    gst_webrtc_session_description_free (offer);
-  }
-  ((GstLibp2pRtcOfferFunc) pd->func) (pd->data, text,
-      text ? NULL : "webrtcbin made no offer");
-}
-
-void
-gst_libp2p_rtc_create_offer (GstLibp2pRtc * rtc, GstLibp2pRtcOfferFunc done,
-    gpointer data, GDestroyNotify free_data)
-{
-  g_signal_emit_by_name (rtc->webrtcbin, "create-offer", NULL,
-      gst_promise_new_with_change_func (on_offer_created,
-          pending_new (rtc, done, data, free_data), pending_free));
-}
-
-static void
-set_description (GstLibp2pRtc * rtc, GstWebRTCSDPType type,
-    const gchar * text, GstPromise * promise)
-{
-  GstSDPMessage *sdp = NULL;
-  GstWebRTCSessionDescription *desc;
-
-  gst_sdp_message_new_from_text (text, &sdp);
-  desc = gst_webrtc_session_description_new (type, sdp);
-  g_signal_emit_by_name (rtc->webrtcbin, type == GST_WEBRTC_SDP_TYPE_OFFER ?
-      "set-local-description" : "set-remote-description", desc, promise);
-  gst_webrtc_session_description_free (desc);
-}
-
-static void
-on_remote_set (GstPromise * promise, gpointer user_data)
-{
-  Pending *pd = user_data;
-  g_autofree gchar *err = gst_libp2p_promise_error (promise);
-
-  gst_promise_unref (promise);
-  ((GstLibp2pRtcDoneFunc) pd->func) (pd->data, TRUE, err);
-}
-
-static void
-on_local_set (GstPromise * promise, gpointer user_data)
-{
-  Pending *pd = user_data;
-  g_autofree gchar *err = gst_libp2p_promise_error (promise);
-  Pending *next;
-
-  gst_promise_unref (promise);
-  if (err) {
-    ((GstLibp2pRtcDoneFunc) pd->func) (pd->data, FALSE, err);
-    return;
-  }
-  /* the caller's data moves on to the second step */
-  next = pending_new (pd->owner, pd->func, pd->data, pd->free_data);
-  pd->free_data = NULL;
-  set_description (pd->owner, GST_WEBRTC_SDP_TYPE_ANSWER, pd->answer,
-      gst_promise_new_with_change_func (on_remote_set, next, pending_free));
-}
-
-void
-gst_libp2p_rtc_set_descriptions (GstLibp2pRtc * rtc, const gchar * offer,
-    const gchar * answer, GstLibp2pRtcDoneFunc done, gpointer data,
-    GDestroyNotify free_data)
-{
-  Pending *pd = pending_new (rtc, done, data, free_data);
-
-  pd->answer = g_strdup (answer);
-  set_description (rtc, GST_WEBRTC_SDP_TYPE_OFFER, offer,
-      gst_promise_new_with_change_func (on_local_set, pd, pending_free));
-}
-
-void
-gst_libp2p_rtc_get_certificates (GstLibp2pRtc * rtc, gchar ** local,
-    gchar ** remote)
-{
-  GObject *sctp = NULL, *dtls = NULL;
-
-  *local = *remote = NULL;
-  g_object_get (rtc->webrtcbin, "sctp-transport", &sctp, NULL);
-  if (sctp) {
-    g_object_get (sctp, "transport", &dtls, NULL);
-    g_object_unref (sctp);
-  }
-  if (dtls) {
-    g_object_get (dtls, "certificate", local, "remote-certificate", remote,
-        NULL);
-    g_object_unref (dtls);
-  }
-}
-
-gboolean
-gst_libp2p_rtc_ice_connected (GstLibp2pRtc * rtc)
-{
-  GstWebRTCICEConnectionState ice = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
-
-  g_object_get (rtc->webrtcbin, "ice-connection-state", &ice, NULL);
-  return ice == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ||
-      ice == GST_WEBRTC_ICE_CONNECTION_STATE_COMPLETED;
 }
 
 /* ---- data channels ---- */

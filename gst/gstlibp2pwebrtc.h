@@ -2,8 +2,8 @@
  *
  * Every call into webrtcbin's and GstWebRTCDataChannel's API (signals,
  * properties, create-data-channel, SDP, send-data, the ICE agent, the DTLS
- * transport) is in gstlibp2pwebrtc.c; a meson test (tests/meson.build,
- * "webrtc-room") keeps it so.  The rest of the plugin sees two opaque
+ * transport) is in gstlibp2pwebrtc.c and gstlibp2pwebrtc-direct.c (and our
+ * own ICE agent in gstlibp2pice.c); scripts/check-rooms.sh keeps it so.  The rest of the plugin sees two opaque
  * things:
  *
  *   GstLibp2pRtc      one webrtcbin carrying one connection: inbound data
@@ -121,6 +121,21 @@ void gst_libp2p_rtc_set_descriptions (GstLibp2pRtc * rtc, const gchar * offer,
 void gst_libp2p_rtc_get_certificates (GstLibp2pRtc * rtc, gchar ** local,
     gchar ** remote);
 gboolean gst_libp2p_rtc_ice_connected (GstLibp2pRtc * rtc);
+
+/* ---- WebRTC-direct listener ---- */
+
+/* A webrtcbin named @name whose ICE agent is @ice_agent (a GstWebRTCICE,
+ * gstlibp2pice.h; takes the caller's reference) and whose DTLS
+ * certificate is @certificate (PEM: certificate and private key). */
+GstElement *gst_libp2p_rtc_make_webrtcbin (GstObject * ice_agent,
+    const gchar * name, const gchar * certificate);
+/* The server's side of a client: set-remote-description(@offer, the
+ * inferred client offer), create-answer, the answer's ICE ufrag and
+ * password both made @local, set-local-description.  @done gets error
+ * NULL, or why webrtcbin refused (answer_step FALSE). */
+void gst_libp2p_rtc_accept (GstLibp2pRtc * rtc, const gchar * offer,
+    const gchar * local, GstLibp2pRtcDoneFunc done, gpointer data,
+    GDestroyNotify free_data);
 
 /* ---- data channels ---- */
 

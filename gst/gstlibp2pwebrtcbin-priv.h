@@ -138,7 +138,35 @@ struct _GstLibp2pWebrtcBin
   Lp2pIdentity *identity;       /* private-key, or generated on demand */
   gchar *remote_peer_id;
   GstStructure *remote_identify;        /* libp2p-identify, once it came */
+
+  /* a client a listener accepted (gst_libp2p_webrtc_bin_accept) */
+  gboolean accepted;
+  gchar *accept_offer;
+  gchar *accept_local;
+  const struct _GstLibp2pAcceptFuncs *accept_funcs;
+  gpointer accept_data;
 };
+
+/* What the listener that made an element for a client is told (the
+ * connection's threads; gstlibp2plistener.c). */
+typedef struct _GstLibp2pAcceptFuncs
+{
+  void (*connected) (gpointer data, GstLibp2pWebrtcBin * bin,
+      const gchar * remote_peer_id);
+  /* the connection ended (also when it never came up), or one of the
+   * webrtcbin's elements failed before it did: may come more than once */
+  void (*ended) (gpointer data, GstLibp2pWebrtcBin * bin,
+      const GError * error);
+} GstLibp2pAcceptFuncs;
+
+/* Before the first start: the element serves the client at
+ * @client_address (its multiaddr, for names and messages) as the
+ * WebRTC-direct server, over the webrtcbin it was given (made around the
+ * listener's ICE agent, with the listener's DTLS certificate).  @data is borrowed (the listener outlives its
+ * elements). */
+G_GNUC_INTERNAL void gst_libp2p_webrtc_bin_accept (GstLibp2pWebrtcBin * self,
+    const gchar * client_address, const gchar * offer, const gchar * local,
+    const GstLibp2pAcceptFuncs * funcs, gpointer data);
 
 G_GNUC_INTERNAL GstLibp2pConnection *bin_get_connection (GstLibp2pWebrtcBin *
     self);

@@ -194,6 +194,8 @@ owner_connected (gpointer owner, const gchar * remote_peer_id)
   address = g_strdup (self->peer_address);
   g_mutex_unlock (&self->lock);
   g_object_notify (G_OBJECT (self), "remote-peer-id");
+  if (self->accepted)
+    self->accept_funcs->connected (self->accept_data, self, remote_peer_id);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("libp2p-connected", "peer-address",
@@ -239,6 +241,11 @@ owner_ended (gpointer owner, const GError * error, gboolean auth,
 
   if (was_connected)
     report_closed (self, error);
+  /* a listener's client: the listener drops this one connection */
+  if (self->accepted) {
+    self->accept_funcs->ended (self->accept_data, self, error);
+    return;
+  }
   g_mutex_lock (&self->lock);
   direct = self->direct;
   post = self->error_on_disconnect;
@@ -295,6 +302,22 @@ static const GstLibp2pConnectionOwner owner_funcs = {
   owner_accept_protocol, owner_add_pad, owner_remove_pad, owner_substream,
   owner_connected, owner_ended, owner_identified
 };
+
+void
+gst_libp2p_webrtc_bin_accept (GstLibp2pWebrtcBin * self,
+    const gchar * client_address, const gchar * offer, const gchar * local,
+    const GstLibp2pAcceptFuncs * funcs, gpointer data)
+{
+  g_mutex_lock (&self->lock);
+  self->accepted = TRUE;
+  g_free (self->peer_address);
+  self->peer_address = g_strdup (client_address);
+  self->accept_offer = g_strdup (offer);
+  self->accept_local = g_strdup (local);
+  self->accept_funcs = funcs;
+  self->accept_data = data;
+  g_mutex_unlock (&self->lock);
+}
 
 /* ---- action signal ---- */
 
@@ -450,8 +473,10 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
     GstLibp2pConnectionSettings * s)
 {
   memset (s, 0, sizeof (*s));
-  s->role = self->direct ? GST_LIBP2P_CONNECTION_DIAL :
-      GST_LIBP2P_CONNECTION_SIGNALLED;
+  s->role = self->accepted ? GST_LIBP2P_CONNECTION_ACCEPTED : self->direct ?
+      GST_LIBP2P_CONNECTION_DIAL : GST_LIBP2P_CONNECTION_SIGNALLED;
+  s->accept_offer = self->accept_offer;
+  s->accept_local = self->accept_local;
   s->protocols = self->protocols;
   s->negotiation_timeout = self->negotiation_timeout;
   s->fin_ack_timeout = self->fin_ack_timeout;
@@ -461,7 +486,8 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->ping_responder = self->ping_responder;
   s->identify = self->identify;
   if (self->keepalive == GST_LIBP2P_KEEPALIVE_ON ||
-      (self->keepalive == GST_LIBP2P_KEEPALIVE_AUTO && self->direct))
+      (self->keepalive == GST_LIBP2P_KEEPALIVE_AUTO && (self->direct ||
+              self->accepted)))
     s->ping_interval = self->ping_interval;
   s->ping_timeout = self->ping_timeout;
   s->free_closed_channels = self->free_closed_channels;
@@ -594,6 +620,14 @@ gst_libp2p_webrtc_bin_handle_message (GstBin * bin, GstMessage * msg)
       gst_message_unref (msg);
       return;
     }
+    if (self->accepted) {
+      /* before it came up: the listener drops this client */
+      GST_INFO_OBJECT (self, "%s before the handshake ended (%s)", cause,
+          dbg);
+      self->accept_funcs->ended (self->accept_data, self, err);
+      gst_message_unref (msg);
+      return;
+    }
   }
   GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
 }
@@ -659,6 +693,8 @@ gst_libp2p_webrtc_bin_finalize (GObject * object)
   g_free (self->key_error);
   g_free (self->remote_peer_id);
   g_free (self->agent_version);
+  g_free (self->accept_offer);
+  g_free (self->accept_local);
   if (self->remote_identify)
     gst_structure_free (self->remote_identify);
   lp2p_identity_free (self->identity);

@@ -6,11 +6,13 @@
 #include <gst/gst.h>
 
 #include "gstlibp2pwebrtcbin.h"
+#include "gstlibp2plistener.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  return GST_ELEMENT_REGISTER (libp2pwebrtcbin, plugin);
+  return GST_ELEMENT_REGISTER (libp2pwebrtcbin, plugin) &&
+      GST_ELEMENT_REGISTER (libp2plistener, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, libp2p,
