@@ -257,9 +257,6 @@ ice_add_stream (GstWebRTCICE * ice, guint session_id)
   GstLibp2pIce *self = GST_LIBP2P_ICE (ice);
   GstLibp2pIceStream *s;
   GstLibp2pIceTransport *t;
-  GstElement *src = NULL;
-  GQueue early = G_QUEUE_INIT;
-  GstBuffer *buf;
   gboolean first;
 
   s = g_object_new (GST_TYPE_LIBP2P_ICE_STREAM, "stream-id", session_id,
@@ -277,16 +274,10 @@ ice_add_stream (GstWebRTCICE * ice, guint session_id)
   if (first) {
     self->src = gst_object_ref (s->transport->src);
     self->transport = gst_object_ref (s->transport);
-    src = gst_object_ref (self->src);
-    early = self->early;
-    g_queue_init (&self->early);
   }
   g_mutex_unlock (&self->lock);
   GST_DEBUG_OBJECT (self, "stream for session %u%s", session_id,
       first ? " (carries the client)" : "");
-  while ((buf = g_queue_pop_head (&early)))
-    gst_app_src_push_buffer (GST_APP_SRC (src), buf);
-  gst_clear_object (&src);
   return GST_WEBRTC_ICE_STREAM (s);
 }
 
@@ -547,7 +538,7 @@ gst_libp2p_ice_receive (GstObject * ice, GstBuffer * buffer)
   GstElement *src = NULL;
 
   g_mutex_lock (&self->lock);
-  if (self->src)
+  if (self->announced == 1)
     src = gst_object_ref (self->src);
   else if (g_queue_get_length (&self->early) < EARLY_MAX)
     g_queue_push_tail (&self->early, gst_buffer_ref (buffer));
@@ -567,6 +558,8 @@ ice_update (GstLibp2pIce * self)
 {
   GstWebRTCICETransport *t = NULL;
   GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
+  GQueue early = G_QUEUE_INIT;
+  GstBuffer *buf;
 
   g_mutex_lock (&self->lock);
   if (self->transport && self->failed && self->announced != 2) {
@@ -579,12 +572,21 @@ ice_update (GstLibp2pIce * self)
   }
   if (state != GST_WEBRTC_ICE_CONNECTION_STATE_NEW)
     t = gst_object_ref (self->transport);
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED) {
+    early = self->early;
+    g_queue_init (&self->early);
+  }
   g_mutex_unlock (&self->lock);
   if (t == NULL)
     return;
   GST_DEBUG_OBJECT (self, "ICE %s", state ==
       GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED ? "connected" : "failed");
   ice_announce (t, state);
+  /* only now: a buffer the appsrc pushes before webrtcbin's receive bin is
+   * running fails with FLUSHING and pauses the appsrc's task for good
+   * (transportreceivebin.c: "this races with the pad exposure later") */
+  while ((buf = g_queue_pop_head (&early)))
+    gst_app_src_push_buffer (GST_APP_SRC (t->src), buf);
   gst_object_unref (t);
 }
 

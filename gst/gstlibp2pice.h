@@ -28,8 +28,9 @@ typedef void (*GstLibp2pIceSendFunc) (gpointer data, GstBuffer * buffer);
  * any more (the agent's finalize). */
 GstObject *gst_libp2p_ice_new (GstLibp2pIceSendFunc send, gpointer data,
     GDestroyNotify destroy);
-/* A datagram from the client that is not STUN (takes @buffer).  Before
- * webrtcbin made the transport, up to 64 wait for it; more are dropped. */
+/* A datagram from the client that is not STUN (takes @buffer).  Until the
+ * transport is CONNECTED (webrtcbin's receive path running), up to 64 wait;
+ * more are dropped. */
 void gst_libp2p_ice_receive (GstObject * ice, GstBuffer * buffer);
 /* A valid Binding Request arrived: the transport goes CONNECTED (once). */
 void gst_libp2p_ice_set_connected (GstObject * ice);

@@ -52,7 +52,7 @@ async function echo (conn) {
       })
     }
   }
-  await stream.closeWrite()
+  await stream.close()
   await reader
   return { bytes: received, sent, received: hash.digest('hex') }
 }

@@ -1,0 +1,176 @@
+/* listen-echo: a WebRTC-direct echo and ping server for many clients.
+ *
+ *   listen-echo [listen-address] [clients]
+ *
+ * A libp2plistener (default /ip4/127.0.0.1/udp/0/webrtc-direct) serves
+ * every client that dials its multiaddr: each inbound /echo/1.0.0
+ * substream gets back every byte it sends, then FIN; pings and identify
+ * are answered by each client's libp2pwebrtcbin.  Prints one line per
+ * event:
+ *   listening <multiaddr>
+ *   added <element> <client address>
+ *   ready <element> <peer id>
+ *   echo <element> <substream id>
+ *   removed <element> <why>
+ * and exits 0 after [clients] clients were removed (default: never; stop
+ * it with SIGINT or SIGTERM, then it exits 0 after stopping cleanly).
+ */
+#include <gst/gst.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct
+{
+  GMainLoop *loop;
+  gint limit;
+  gint removed;                 /* atomic */
+} App;
+
+/* A src pad of an inbound /echo/1.0.0 substream: linked straight to the
+ * sink pad of the same substream, so that what arrives goes back. */
+static void
+on_pad_added (GstElement * conn, GstPad * pad, App * app)
+{
+  const gchar *name = GST_PAD_NAME (pad);
+  g_autofree gchar *sink_name = NULL;
+  GstPadLinkReturn ret;
+  GstPad *sink;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC ||
+      !g_str_has_prefix (name, "src_echo-1-0-0_"))
+    return;
+  sink_name = g_strdup_printf ("sink_%s", name + 4);
+  sink = gst_element_request_pad_simple (conn, sink_name);
+  if (sink == NULL)
+    g_printerr ("cannot request %s of %s\n", sink_name,
+        GST_ELEMENT_NAME (conn));
+  /* two pads of one element: gst_pad_link() refuses that as a loop
+   * ("wrong hierarchy"), but this one is none (the src pad's task pushes
+   * into the substream's write half) */
+  else if ((ret = gst_pad_link_full (pad, sink, GST_PAD_LINK_CHECK_CAPS)) !=
+      GST_PAD_LINK_OK)
+    g_printerr ("cannot link %s of %s: %s\n", name, GST_ELEMENT_NAME (conn),
+        gst_pad_link_get_name (ret));
+  else
+    printf ("echo %s %s\n", GST_ELEMENT_NAME (conn), name + 4);
+  fflush (stdout);
+  if (sink)
+    gst_object_unref (sink);
+}
+
+/* The sink pad of a substream that ended is released (its pads go). */
+static void
+on_pad_removed (GstElement * conn, GstPad * pad, App * app)
+{
+  GstPad *peer;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  peer = gst_pad_get_peer (pad);
+  if (peer) {
+    gst_pad_unlink (pad, peer);
+    gst_element_release_request_pad (conn, peer);
+    gst_object_unref (peer);
+  }
+}
+
+static void
+on_added (GstElement * listener, GstElement * conn, const gchar * address,
+    App * app)
+{
+  g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), app);
+  g_signal_connect (conn, "pad-removed", G_CALLBACK (on_pad_removed), app);
+  printf ("added %s %s\n", GST_ELEMENT_NAME (conn), address);
+  fflush (stdout);
+}
+
+static void
+on_ready (GstElement * listener, GstElement * conn, const gchar * peer,
+    App * app)
+{
+  printf ("ready %s %s\n", GST_ELEMENT_NAME (conn), peer);
+  fflush (stdout);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (((App *) data)->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_removed (GstElement * listener, GstElement * conn, const GError * error,
+    App * app)
+{
+  printf ("removed %s %s\n", GST_ELEMENT_NAME (conn),
+      error ? error->message : "-");
+  fflush (stdout);
+  if (app->limit > 0 && g_atomic_int_add (&app->removed, 1) + 1 == app->limit)
+    g_idle_add (quit_cb, app);
+}
+
+static gboolean
+on_bus (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  App *app = data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  g_autoptr (GError) err = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && s &&
+      gst_structure_has_name (s, "libp2p-listening")) {
+    printf ("listening %s\n", gst_structure_get_string (s, "multiaddr"));
+    fflush (stdout);
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (msg, &err, NULL);
+    g_printerr ("error: %s\n", err->message);
+    g_main_loop_quit (app->loop);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  App app = { 0 };
+  GstElement *pipeline, *listener;
+  GstBus *bus;
+
+  gst_init (&argc, &argv);
+  app.loop = g_main_loop_new (NULL, FALSE);
+  app.limit = argc > 2 ? atoi (argv[2]) : 0;
+  pipeline = gst_pipeline_new ("server");
+  listener = gst_element_factory_make ("libp2plistener", "listener");
+  if (listener == NULL) {
+    g_printerr ("no libp2plistener (GST_PLUGIN_PATH?)\n");
+    return 1;
+  }
+  g_object_set (listener, "protocols", "/echo/1.0.0", NULL);
+  if (argc > 1)
+    g_object_set (listener, "listen-address", argv[1], NULL);
+  g_signal_connect (listener, "connection-added", G_CALLBACK (on_added),
+      &app);
+  g_signal_connect (listener, "connection-ready", G_CALLBACK (on_ready),
+      &app);
+  g_signal_connect (listener, "connection-removed", G_CALLBACK (on_removed),
+      &app);
+  gst_bin_add (GST_BIN (pipeline), listener);
+  bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+  gst_bus_add_watch (bus, on_bus, &app);
+  g_unix_signal_add (SIGINT, quit_cb, &app);
+  g_unix_signal_add (SIGTERM, quit_cb, &app);
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    g_printerr ("cannot start the listener\n");
+    return 1;
+  }
+  g_main_loop_run (app.loop);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_main_loop_unref (app.loop);
+  printf ("stopped\n");
+  return 0;
+}
