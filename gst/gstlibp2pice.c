@@ -233,6 +233,7 @@ struct _GstLibp2pIce
    * state from here on, so CONNECTED is announced only now */
   gboolean ready;
   gint announced;               /* 0, 1 CONNECTED, 2 FAILED */
+  gboolean flushing;            /* the early datagrams are being pushed */
   gboolean controller;
   gchar *stun_server;
   gchar *turn_server;
@@ -538,7 +539,7 @@ gst_libp2p_ice_receive (GstObject * ice, GstBuffer * buffer)
   GstElement *src = NULL;
 
   g_mutex_lock (&self->lock);
-  if (self->announced == 1)
+  if (self->announced == 1 && !self->flushing)
     src = gst_object_ref (self->src);
   else if (g_queue_get_length (&self->early) < EARLY_MAX)
     g_queue_push_tail (&self->early, gst_buffer_ref (buffer));
@@ -558,7 +559,6 @@ ice_update (GstLibp2pIce * self)
 {
   GstWebRTCICETransport *t = NULL;
   GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
-  GQueue early = G_QUEUE_INIT;
   GstBuffer *buf;
 
   g_mutex_lock (&self->lock);
@@ -572,10 +572,8 @@ ice_update (GstLibp2pIce * self)
   }
   if (state != GST_WEBRTC_ICE_CONNECTION_STATE_NEW)
     t = gst_object_ref (self->transport);
-  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED) {
-    early = self->early;
-    g_queue_init (&self->early);
-  }
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED)
+    self->flushing = TRUE;
   g_mutex_unlock (&self->lock);
   if (t == NULL)
     return;
@@ -584,9 +582,18 @@ ice_update (GstLibp2pIce * self)
   ice_announce (t, state);
   /* only now: a buffer the appsrc pushes before webrtcbin's receive bin is
    * running fails with FLUSHING and pauses the appsrc's task for good
-   * (transportreceivebin.c: "this races with the pad exposure later") */
-  while ((buf = g_queue_pop_head (&early)))
-    gst_app_src_push_buffer (GST_APP_SRC (t->src), buf);
+   * (transportreceivebin.c: "this races with the pad exposure later").
+   * What arrives meanwhile queues behind them: DTLS in order. */
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_CONNECTED) {
+    g_mutex_lock (&self->lock);
+    while ((buf = g_queue_pop_head (&self->early))) {
+      g_mutex_unlock (&self->lock);
+      gst_app_src_push_buffer (GST_APP_SRC (t->src), buf);
+      g_mutex_lock (&self->lock);
+    }
+    self->flushing = FALSE;
+    g_mutex_unlock (&self->lock);
+  }
   gst_object_unref (t);
 }
 

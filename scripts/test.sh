@@ -78,7 +78,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 if ninja -C build-fuzz >/dev/null; then
   for t in varint frame mss-dialer mss-listener multiaddr direct sdp identify multiaddr-bin \
-      sctp; do
+      sctp listen; do
     work=$(mktemp -d)
     if timeout $((FUZZ_SECONDS + 60)) "build-fuzz/tests/fuzz/fuzz-$t" \
         -max_total_time="$FUZZ_SECONDS" -max_len=4096 -rss_limit_mb=2048 \

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The WebRTC-direct listener (issue #12) against real dialers, as a test:
+#  1. tests/examples/listen-echo (a libp2plistener echo + ping server)
+#     listens on 127.0.0.1; a js-libp2p node (node-dial.mjs, webRTCDirect()
+#     in Node) dials its multiaddr: connects, identifies, pings and echoes
+#     1 MiB with equal SHA-256;
+#  2. 20 js-libp2p nodes at once, each echoing 256 KiB: all equal;
+#  3. our own dialer, the README's gst-launch-1.0 line, sends a 3 MiB file
+#     to the same listener and gets it back;
+#  4. a gst-launch-1.0 line with libp2plistener alone shows its multiaddr
+#     with -m (the libp2p-listening message).
+# Usage: run-listen.sh <listen-echo binary>
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+server=$1
+work=$(mktemp -d)
+spid=
+cleanup () {
+  [ -n "$spid" ] && kill -INT "$spid" 2>/dev/null && wait "$spid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# gst-launch-1.0 carries no ASan runtime: load it first when the plugin
+# has one (see run-direct-launch.sh)
+preload=
+plugin="${GST_PLUGIN_PATH:-}/libgstlibp2p.so"
+if [ -f "$plugin" ] && ldd "$plugin" | grep -q libasan; then
+  preload=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+fi
+
+"$server" > "$work/server.out" 2> "$work/server.err" &
+spid=$!
+for _ in $(seq 1 100); do
+  grep -q '^listening ' "$work/server.out" 2>/dev/null && break
+  sleep 0.1
+done
+addr=$(awk '/^listening /{ print $2 }' "$work/server.out")
+[ -n "$addr" ] || { echo "the listener did not start"; cat "$work/server.err"; exit 1; }
+echo "listener: $addr"
+
+fail () {
+  echo "FAILED: $1"; echo "--- dialer:"; cat "$2"; echo "--- server:"
+  cat "$work/server.out"; tail -20 "$work/server.err"; exit 1
+}
+
+# 1. one js-libp2p client, 1 MiB
+start=$(date +%s.%N)
+timeout 60 node "$here/node-dial.mjs" "$addr" 1 1048576 > "$work/one.out" ||
+  fail "one js-libp2p client" "$work/one.out"
+end=$(date +%s.%N)
+grep -q '"ev":"identify".*"agentVersion":"gst-libp2p/' "$work/one.out" ||
+  fail "no identify answer" "$work/one.out"
+grep -q '"ev":"pong"' "$work/one.out" || fail "no pong" "$work/one.out"
+echo "js-libp2p: $(grep -o '"ev":"connected"[^}]*' "$work/one.out"), 1 MiB echo $(grep -o '"ms":[0-9]*,"bytes":1048576' "$work/one.out"); whole client $(awk "BEGIN { printf \"%.2f\", $end - $start }") s"
+
+# 2. twenty at once
+start=$(date +%s.%N)
+timeout 120 node "$here/node-dial.mjs" "$addr" 20 262144 > "$work/many.out" ||
+  fail "20 js-libp2p clients" "$work/many.out"
+end=$(date +%s.%N)
+n=$(grep -c '"ev":"echo"' "$work/many.out")
+[ "$n" = 20 ] || fail "$n of 20 echoes" "$work/many.out"
+echo "20 js-libp2p clients at once, 256 KiB each, all equal, in $(awk "BEGIN { printf \"%.2f\", $end - $start }") s"
+
+# 3. our dialer, from the README's line
+head -c 3145728 /dev/urandom > "$work/in"
+LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+  timeout 60 gst-launch-1.0 \
+  filesrc location="$work/in" ! p.sink_echo-1-0-0_0 \
+  libp2pwebrtcbin name=p peer-address="$addr" protocols=/echo/1.0.0 \
+  p.src_echo-1-0-0_0 ! filesink location="$work/out" > "$work/launch.out" ||
+  fail "gst-launch-1.0 dialer" "$work/launch.out"
+cmp "$work/in" "$work/out"
+echo "libp2pwebrtcbin (gst-launch-1.0): 3 MiB echoed"
+
+# every client the server saw was removed again: the dialers left, by
+# closing (SCTP ABORT) or by going silent (then the keepalive's pings go
+# unanswered: ping-interval + ping-timeout = 15 s)
+for _ in $(seq 1 400); do
+  [ "$(grep -c '^removed ' "$work/server.out")" = 22 ] && break
+  sleep 0.1
+done
+[ "$(grep -c '^removed ' "$work/server.out")" = 22 ] ||
+  fail "$(grep -c '^removed ' "$work/server.out") of 22 clients removed" /dev/null
+echo "22 clients removed: $(sed -n 's/^removed [^ ]* //p' "$work/server.out" | sed 's/12D3KooW[A-Za-z0-9]*/<peer>/; s/sctpenc[0-9]*/sctpenc/' | sort | uniq -c | tr -s ' ' | paste -sd ';')"
+kill -INT "$spid"; wait "$spid"; spid=
+grep -q '^stopped' "$work/server.out" || fail "the server did not stop" /dev/null
+
+# 4. the listener's own line prints the multiaddr to dial
+LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+  timeout 5 gst-launch-1.0 -m libp2plistener \
+  listen-address=/ip4/127.0.0.1/udp/0/webrtc-direct > "$work/l.out" 2>&1 || true
+grep -qE 'libp2p-listening, multiaddr=\(string\)/ip4/127\.0\.0\.1/udp/[0-9]+/webrtc-direct/certhash/u[A-Za-z0-9_-]+/p2p/12D3KooW' "$work/l.out" ||
+  fail "no multiaddr from gst-launch-1.0 -m libp2plistener" "$work/l.out"
+echo "gst-launch-1.0 -m libp2plistener: $(grep -o 'multiaddr=(string)[^,]*' "$work/l.out" | head -1)"
