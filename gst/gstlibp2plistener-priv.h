@@ -81,8 +81,7 @@ struct _GstLibp2pListener
   GCancellable *cancel;
   GHashTable *clients;          /* key -> GstLibp2pClient */
   guint half_open;
-  GHashTable *new_per_source;   /* host -> count in this second */
-  gint64 source_window;         /* the second those counts are of */
+  GHashTable *new_per_source;   /* host -> its new clients this second */
   guint next_client;            /* names children */
   guint64 refused;              /* over a bound */
   guint64 dropped;              /* datagrams from nobody we know, bad STUN */

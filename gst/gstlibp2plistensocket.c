@@ -204,35 +204,53 @@ client_make_bin (GstLibp2pListener * self, GstLibp2pClient * c,
 
 /* ---- bounds ---- */
 
+/* New clients one source address started in the second since its first. */
+typedef struct
+{
+  gint64 start;                 /* monotonic us */
+  guint n;
+} SourceCount;
+
 /* A new client from @host: within max-connections, max-half-open and
  * max-new-per-source?  Counts it when it is. */
 static gboolean
 admit_locked (GstLibp2pListener * self, const gchar * host,
     const gchar ** why)
 {
-  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  guint n;
+  gint64 now = g_get_monotonic_time ();
+  SourceCount *sc = g_hash_table_lookup (self->new_per_source, host);
 
-  if (now != self->source_window) {
-    g_hash_table_remove_all (self->new_per_source);
-    self->source_window = now;
+  *why = NULL;
+  if (sc && now - sc->start >= G_USEC_PER_SEC) {
+    sc->start = now;
+    sc->n = 0;
   }
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->new_per_source, host));
   if (g_hash_table_size (self->clients) >= self->max_connections)
     *why = "max-connections";
   else if (self->half_open >= self->max_half_open)
     *why = "max-half-open";
-  else if (n >= self->max_new_per_source)
+  else if (sc && sc->n >= self->max_new_per_source)
     *why = "max-new-per-source";
-  else if (n == 0 &&
+  else if (sc == NULL && self->max_new_per_source == 0)
+    *why = "max-new-per-source";
+  else if (sc == NULL &&
       g_hash_table_size (self->new_per_source) >= MAX_SOURCES_TRACKED)
-    *why = "too many sources in one second";
-  else
-    *why = NULL;
-  if (*why == NULL || n > 0)
-    g_hash_table_replace (self->new_per_source, g_strdup (host),
-        GUINT_TO_POINTER (n + 1));
-  return *why == NULL;
+    *why = "too many new sources in one second";
+  if (*why)
+    return FALSE;
+  if (sc == NULL) {
+    sc = g_new0 (SourceCount, 1);
+    sc->start = now;
+    g_hash_table_insert (self->new_per_source, g_strdup (host), sc);
+  }
+  sc->n++;
+  return TRUE;
+}
+
+static gboolean
+source_expired (gpointer key, gpointer value, gpointer now)
+{
+  return *(gint64 *) now - ((SourceCount *) value)->start >= G_USEC_PER_SEC;
 }
 
 /* ---- STUN ---- */
@@ -437,6 +455,7 @@ sweep (GstLibp2pListener * self)
   guint i;
 
   g_mutex_lock (&self->lock);
+  g_hash_table_foreach_remove (self->new_per_source, source_expired, &now);
   g_hash_table_iter_init (&it, self->clients);
   while (g_hash_table_iter_next (&it, NULL, &v)) {
     GstLibp2pClient *c = v;
@@ -538,7 +557,7 @@ listener_socket_start (GstLibp2pListener * self, GError ** error)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) listener_client_unref);
   self->new_per_source = g_hash_table_new_full (g_str_hash, g_str_equal,
-      g_free, NULL);
+      g_free, g_free);
   self->half_open = 0;
   self->cancel = g_cancellable_new ();
   self->thread = g_thread_new ("libp2plisten", socket_thread, self);

@@ -1,0 +1,579 @@
+/* Element tests: libp2plistener in one process with our own dialer
+ * (libp2pwebrtcbin peer-address=<its multiaddr>) and with a raw UDP socket
+ * playing a bad or vanishing client.  ../shared/spec/webrtc-direct.md §1.5
+ * (the server's procedure: STUN from an unknown source only when valid,
+ * everything else dropped; bounds against abuse, step 6 of the spec's
+ * "Connection Establishment"). */
+#include <gio/gio.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <stun/stunagent.h>
+#include <stun/usages/ice.h>
+#include <string.h>
+
+#define WAIT_S 20
+#define V1 "libp2p+webrtc+v1/"
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint added, ready, removed;
+  gchar *last_peer;
+  gchar *last_address;
+  GError *last_error;
+} Seen;
+
+static void
+seen_init (Seen * s)
+{
+  memset (s, 0, sizeof (*s));
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+}
+
+static void
+seen_clear (Seen * s)
+{
+  g_free (s->last_peer);
+  g_free (s->last_address);
+  g_clear_error (&s->last_error);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+}
+
+/* the example's echo: an inbound /echo/1.0.0 src pad into its own sink */
+static void
+echo_pad_added (GstElement * conn, GstPad * pad, gpointer data)
+{
+  g_autofree gchar *sink_name = NULL;
+  GstPad *sink;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC ||
+      !g_str_has_prefix (GST_PAD_NAME (pad), "src_echo-1-0-0_"))
+    return;
+  sink_name = g_strdup_printf ("sink_%s", GST_PAD_NAME (pad) + 4);
+  sink = gst_element_request_pad_simple (conn, sink_name);
+  g_assert_nonnull (sink);
+  g_assert_cmpint (gst_pad_link_full (pad, sink, GST_PAD_LINK_CHECK_CAPS),
+      ==, GST_PAD_LINK_OK);
+  gst_object_unref (sink);
+}
+
+static void
+on_added (GstElement * l, GstElement * conn, const gchar * address, Seen * s)
+{
+  g_signal_connect (conn, "pad-added", G_CALLBACK (echo_pad_added), NULL);
+  g_mutex_lock (&s->lock);
+  s->added++;
+  g_free (s->last_address);
+  s->last_address = g_strdup (address);
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
+on_ready (GstElement * l, GstElement * conn, const gchar * peer, Seen * s)
+{
+  g_mutex_lock (&s->lock);
+  s->ready++;
+  g_free (s->last_peer);
+  s->last_peer = g_strdup (peer);
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static void
+on_removed (GstElement * l, GstElement * conn, const GError * e, Seen * s)
+{
+  g_assert_null (GST_OBJECT_PARENT (conn));
+  g_mutex_lock (&s->lock);
+  s->removed++;
+  g_clear_error (&s->last_error);
+  s->last_error = e ? g_error_copy (e) : NULL;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+static gboolean
+seen_wait (Seen * s, guint * counter, guint n, gint secs)
+{
+  gint64 end = g_get_monotonic_time () + secs * G_TIME_SPAN_SECOND;
+  gboolean ok;
+
+  g_mutex_lock (&s->lock);
+  while (*counter < n)
+    if (!g_cond_wait_until (&s->cond, &s->lock, end))
+      break;
+  ok = *counter >= n;
+  g_mutex_unlock (&s->lock);
+  return ok;
+}
+
+static GstElement *
+listener_start (Seen * s, GstElement ** listener, const gchar * first_prop,
+    ...)
+{
+  GstElement *pipe = gst_pipeline_new (NULL);
+  va_list ap;
+
+  *listener = gst_element_factory_make ("libp2plistener", NULL);
+  g_assert_nonnull (*listener);
+  g_object_set (*listener, "protocols", "/echo/1.0.0", NULL);
+  va_start (ap, first_prop);
+  if (first_prop)
+    g_object_set_valist (G_OBJECT (*listener), first_prop, ap);
+  va_end (ap);
+  g_signal_connect (*listener, "connection-added", G_CALLBACK (on_added), s);
+  g_signal_connect (*listener, "connection-ready", G_CALLBACK (on_ready), s);
+  g_signal_connect (*listener, "connection-removed", G_CALLBACK (on_removed),
+      s);
+  gst_bin_add (GST_BIN (pipe), *listener);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  return pipe;
+}
+
+static gchar *
+first_multiaddr (GstElement * listener)
+{
+  g_auto (GStrv) addrs = NULL;
+
+  g_object_get (listener, "multiaddrs", &addrs, NULL);
+  g_assert_nonnull (addrs);
+  g_assert_nonnull (addrs[0]);
+  return g_strdup (addrs[0]);
+}
+
+static GstStructure *
+stats (GstElement * listener)
+{
+  GstStructure *st = NULL;
+
+  g_object_get (listener, "stats", &st, NULL);
+  g_assert_nonnull (st);
+  return st;
+}
+
+static guint64
+stat_u64 (GstElement * listener, const gchar * field)
+{
+  g_autoptr (GstStructure) st = stats (listener);
+  guint64 v = 0;
+  guint u = 0;
+
+  if (!gst_structure_get_uint64 (st, field, &v) &&
+      gst_structure_get_uint (st, field, &u))
+    v = u;
+  return v;
+}
+
+/* ---- our dialer: N bytes through /echo/1.0.0 and back ---- */
+
+typedef struct
+{
+  GstElement *pipe, *dialer;
+  GByteArray *got;
+  gboolean eos;
+  GMutex lock;
+  GCond cond;
+} Dial;
+
+static GstFlowReturn
+dial_sample (GstAppSink * sink, gpointer data)
+{
+  Dial *d = data;
+  GstSample *smp = gst_app_sink_pull_sample (sink);
+  GstMapInfo map;
+
+  gst_buffer_map (gst_sample_get_buffer (smp), &map, GST_MAP_READ);
+  g_mutex_lock (&d->lock);
+  g_byte_array_append (d->got, map.data, map.size);
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+  gst_buffer_unmap (gst_sample_get_buffer (smp), &map);
+  gst_sample_unref (smp);
+  return GST_FLOW_OK;
+}
+
+static void
+dial_eos (GstAppSink * sink, gpointer data)
+{
+  Dial *d = data;
+
+  g_mutex_lock (&d->lock);
+  d->eos = TRUE;
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+}
+
+static void
+dial_start (Dial * d, const gchar * addr)
+{
+  g_autofree gchar *desc = g_strdup_printf ("appsrc name=src format=bytes "
+      "! p.sink_echo-1-0-0_0 libp2pwebrtcbin name=p protocols=/echo/1.0.0 "
+      "peer-address=%s p.src_echo-1-0-0_0 ! appsink name=sink sync=false",
+      addr);
+  GstAppSinkCallbacks cb = { dial_eos, NULL, dial_sample };
+  GstElement *sink;
+
+  memset (d, 0, sizeof (*d));
+  g_mutex_init (&d->lock);
+  g_cond_init (&d->cond);
+  d->got = g_byte_array_new ();
+  d->pipe = gst_parse_launch (desc, NULL);
+  g_assert_nonnull (d->pipe);
+  d->dialer = gst_bin_get_by_name (GST_BIN (d->pipe), "p");
+  sink = gst_bin_get_by_name (GST_BIN (d->pipe), "sink");
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, d, NULL);
+  gst_object_unref (sink);
+  g_assert_cmpint (gst_element_set_state (d->pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+}
+
+/* Sends @n bytes and EOS; TRUE when the same @n bytes came back, then
+ * EOS. */
+static gboolean
+dial_echo (Dial * d, gsize n)
+{
+  GstElement *src = gst_bin_get_by_name (GST_BIN (d->pipe), "src");
+  GByteArray *data = g_byte_array_sized_new (n);
+  gint64 end = g_get_monotonic_time () + WAIT_S * G_TIME_SPAN_SECOND;
+  gsize i, off;
+  gboolean ok;
+
+  for (i = 0; i < n; i++)
+    g_byte_array_append (data, (guint8[]) { (guint8) (i * 7 + i / 251)}, 1);
+  for (off = 0; off < n; off += 8192)
+    gst_app_src_push_buffer (GST_APP_SRC (src),
+        gst_buffer_new_memdup (data->data + off, MIN (8192, n - off)));
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  gst_object_unref (src);
+  g_mutex_lock (&d->lock);
+  while (!d->eos)
+    if (!g_cond_wait_until (&d->cond, &d->lock, end))
+      break;
+  ok = d->eos && d->got->len == n && memcmp (d->got->data, data->data, n) == 0;
+  g_mutex_unlock (&d->lock);
+  g_byte_array_unref (data);
+  return ok;
+}
+
+static void
+dial_stop (Dial * d)
+{
+  gst_element_set_state (d->pipe, GST_STATE_NULL);
+  gst_object_unref (d->dialer);
+  gst_object_unref (d->pipe);
+  g_byte_array_unref (d->got);
+  g_mutex_clear (&d->lock);
+  g_cond_clear (&d->cond);
+}
+
+/* ---- a raw UDP client ---- */
+
+static GSocket *
+raw_socket (void)
+{
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
+      (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+
+  g_assert_true (g_socket_bind (s, any, FALSE, NULL));
+  g_socket_set_timeout (s, 0);
+  return s;
+}
+
+static GSocketAddress *
+listener_address (GstElement * listener)
+{
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
+      (G_SOCKET_FAMILY_IPV4);
+  guint port = 0;
+
+  g_object_get (listener, "port", &port, NULL);
+  g_assert_cmpuint (port, >, 0);
+  return g_inet_socket_address_new (lo, port);
+}
+
+/* A Binding Request with USERNAME @user keyed with @pwd. */
+static gsize
+stun_request (guint8 * buf, gsize len, const gchar * user, const gchar * pwd)
+{
+  static const uint16_t known[] = { STUN_ATTRIBUTE_USERNAME,
+    STUN_ATTRIBUTE_MESSAGE_INTEGRITY, STUN_ATTRIBUTE_PRIORITY,
+    STUN_ATTRIBUTE_USE_CANDIDATE, STUN_ATTRIBUTE_ICE_CONTROLLING, 0
+  };
+  StunAgent agent;
+  StunMessage msg;
+
+  stun_agent_init (&agent, known, STUN_COMPATIBILITY_RFC5389,
+      STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS |
+      STUN_AGENT_USAGE_USE_FINGERPRINT);
+  return stun_usage_ice_conncheck_create (&agent, &msg, buf, len,
+      (const uint8_t *) user, strlen (user), (const uint8_t *) pwd,
+      strlen (pwd), TRUE, TRUE, 0x6e7f00ff, g_random_int (), NULL,
+      STUN_USAGE_ICE_COMPATIBILITY_RFC5245);
+}
+
+static gchar *
+random_ufrag (void)
+{
+  GString *s = g_string_new (V1);
+  guint i;
+
+  for (i = 0; i < 32; i++)
+    g_string_append_c (s, "abcdefghijklmnopqrstuvwxyz0123456789"[g_random_int
+            () % 36]);
+  return g_string_free (s, FALSE);
+}
+
+/* Success responses that come back within @ms (one per request). */
+static guint
+count_replies (GSocket * s, gint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  guint8 buf[1500];
+  guint n = 0;
+
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    gssize r;
+
+    if (left <= 0 || !g_socket_condition_timed_wait (s, G_IO_IN, left, NULL,
+            NULL))
+      break;
+    r = g_socket_receive (s, (gchar *) buf, sizeof (buf), NULL, NULL);
+    /* 0x0101: Binding Success Response */
+    if (r >= 20 && buf[0] == 0x01 && buf[1] == 0x01)
+      n++;
+  }
+  return n;
+}
+
+static void
+send_to (GSocket * s, GSocketAddress * to, const guint8 * data, gsize len)
+{
+  g_assert_cmpint (g_socket_send_to (s, to, (const gchar *) data, len, NULL,
+          NULL), ==, (gssize) len);
+}
+
+/* ---- tests ---- */
+
+/* A dialer connects, is announced, authenticated, echoes; when it leaves
+ * it is removed; stopping releases the port at once. */
+static void
+test_serves_and_stops (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autofree gchar *addr = NULL;
+  g_autofree gchar *dialer_peer = NULL;
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GSocket) again = NULL;
+  Dial d;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, NULL);
+  addr = first_multiaddr (listener);
+  g_assert_true (g_str_has_prefix (addr, "/ip4/127.0.0.1/udp/"));
+  g_assert_nonnull (strstr (addr, "/webrtc-direct/certhash/u"));
+  g_assert_nonnull (strstr (addr, "/p2p/12D3KooW"));
+
+  dial_start (&d, addr);
+  g_assert_true (dial_echo (&d, 200000));
+  g_assert_true (seen_wait (&s, &s.ready, 1, WAIT_S));
+  g_assert_cmpuint (s.added, ==, 1);
+  g_object_get (d.dialer, "peer-id", &dialer_peer, NULL);
+  g_assert_cmpstr (s.last_peer, ==, dialer_peer);
+  g_assert_true (g_str_has_prefix (s.last_address, "/ip4/127.0.0.1/udp/"));
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 1);
+  g_assert_cmpuint (stat_u64 (listener, "half-open"), ==, 0);
+
+  /* the dialer goes: its connection is reported and removed */
+  dial_stop (&d);
+  g_assert_true (seen_wait (&s, &s.removed, 1, WAIT_S));
+  g_assert_nonnull (s.last_error);
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 0);
+
+  /* stopping releases the port at once */
+  bound = listener_address (listener);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  again = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  g_assert_true (g_socket_bind (again, bound, FALSE, NULL));
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
+/* Garbage, truncated STUN, bad integrity, a foreign USERNAME, an unknown
+ * credential version: no answer, no client, counted as dropped; a real
+ * dialer is served afterwards. */
+static void
+test_bad_datagrams (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autoptr (GSocket) raw = raw_socket ();
+  g_autoptr (GSocketAddress) to = NULL;
+  g_autofree gchar *u = random_ufrag ();
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+  g_autofree gchar *addr = NULL;
+  guint8 buf[1500];
+  gsize n;
+  guint i, j;
+  Dial d;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, NULL);
+  to = listener_address (listener);
+  for (i = 0; i < 200; i++) {
+    gsize len = 1 + g_random_int_range (0, sizeof (buf) - 1);
+
+    for (j = 0; j < len; j++)
+      buf[j] = (guint8) g_random_int ();
+    if (i % 2)
+      buf[0] = (guint8) g_random_int_range (0, 4);      /* looks like STUN */
+    send_to (raw, to, buf, len);
+  }
+  /* a valid request, truncated at every length */
+  n = stun_request (buf, sizeof (buf), user, u);
+  for (i = 1; i < n; i++)
+    send_to (raw, to, buf, i);
+  /* the right USERNAME, the wrong key */
+  n = stun_request (buf, sizeof (buf), user, V1 "not-the-password-at-all");
+  send_to (raw, to, buf, n);
+  /* not libp2p's credentials; a version we do not speak */
+  n = stun_request (buf, sizeof (buf), "someufragsomeufrag1234:x1x1",
+      "someufragsomeufrag1234");
+  send_to (raw, to, buf, n);
+  n = stun_request (buf, sizeof (buf), "libp2p+webrtc+v9/aaaaaaaaaaaaaaaaaaaa"
+      "aaaa:zzzz", "libp2p+webrtc+v9/aaaaaaaaaaaaaaaaaaaaaaaa");
+  send_to (raw, to, buf, n);
+
+  g_assert_cmpuint (count_replies (raw, 500), ==, 0);
+  g_assert_cmpuint (s.added, ==, 0);
+  g_assert_cmpuint (stat_u64 (listener, "dropped"), >=, 200 + 3);
+
+  addr = first_multiaddr (listener);
+  dial_start (&d, addr);
+  g_assert_true (dial_echo (&d, 10000));
+  dial_stop (&d);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
+/* One source starts more new ufrags per second than max-new-per-source:
+ * the excess gets no answer; max-half-open caps the rest; clients that
+ * vanish after STUN are dropped after handshake-timeout. */
+static void
+test_bounds (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autoptr (GSocket) raw = raw_socket ();
+  g_autoptr (GSocketAddress) to = NULL;
+  GSocket *others[5];
+  guint8 buf[1500];
+  guint i, replies;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "max-new-per-source", 2,
+      "handshake-timeout", (guint64) GST_SECOND, NULL);
+  to = listener_address (listener);
+  /* five sources (ports) of one IP within a second: two admitted */
+  for (i = 0; i < 5; i++) {
+    g_autofree gchar *u = random_ufrag ();
+    g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+    gsize n = stun_request (buf, sizeof (buf), user, u);
+
+    others[i] = raw_socket ();
+    send_to (others[i], to, buf, n);
+  }
+  for (i = 0, replies = 0; i < 5; i++) {
+    replies += count_replies (others[i], 300);
+    g_object_unref (others[i]);
+  }
+  g_assert_cmpuint (replies, ==, 2);
+  g_assert_cmpuint (s.added, ==, 2);
+  g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 3);
+  /* both vanish after STUN: gone after the handshake timeout */
+  g_assert_true (seen_wait (&s, &s.removed, 2, 10));
+  g_assert_nonnull (s.last_error);
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 0);
+  g_assert_cmpuint (stat_u64 (listener, "half-open"), ==, 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+
+  /* max-half-open 1: a second vanishing client is refused while the
+   * first waits */
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "max-half-open", 1, NULL);
+  g_clear_object (&to);
+  to = listener_address (listener);
+  for (i = 0; i < 2; i++) {
+    g_autofree gchar *u = random_ufrag ();
+    g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+    g_autoptr (GSocket) other = raw_socket ();
+    gsize n = stun_request (buf, sizeof (buf), user, u);
+
+    send_to (other, to, buf, n);
+    g_assert_cmpuint (count_replies (other, 300), ==, (i == 0 ? 1 : 0));
+  }
+  g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 1);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  /* the stop removes the waiting one */
+  g_assert_cmpuint (s.removed, ==, 1);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
+/* A saved certificate and key give the same multiaddr again. */
+static void
+test_stable_multiaddr (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autofree gchar *pem = NULL, *a1 = NULL, *a2 = NULL;
+  /* the libp2p spec's test key (peer-ids.md) */
+  const gchar *key = "CAESQH4IMGF8Sn3oOSXfsmlFVrEpNsR3oOH+suFI7J2mD+59HtHo+uL"
+      "EoUS4vo/UtHvz07NLhxw8rPYBDw5C1HT84n4=";
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "private-key", key,
+      "listen-address", "/ip4/127.0.0.1/udp/0/webrtc-direct", NULL);
+  a1 = first_multiaddr (listener);
+  g_object_get (listener, "certificate", &pem, NULL);
+  g_assert_nonnull (pem);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  pipe = listener_start (&s, &listener, "private-key", key, "certificate",
+      pem, NULL);
+  a2 = first_multiaddr (listener);
+  /* same certhash and peer id (the port is any free one each time) */
+  g_assert_cmpstr (strstr (a1, "/webrtc-direct/"), ==,
+      strstr (a2, "/webrtc-direct/"));
+  g_assert_true (g_str_has_suffix (a1,
+          "/p2p/12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/listener/serves-and-stops", test_serves_and_stops);
+  g_test_add_func ("/listener/bad-datagrams", test_bad_datagrams);
+  g_test_add_func ("/listener/bounds", test_bounds);
+  g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);
+  return g_test_run ();
+}
