@@ -12,6 +12,8 @@
 #include <stun/usages/ice.h>
 #include <string.h>
 
+#include "echo-pads.h"
+
 #define WAIT_S 20
 #define V1 "libp2p+webrtc+v1/"
 
@@ -43,28 +45,17 @@ seen_clear (Seen * s)
   g_cond_clear (&s->cond);
 }
 
-/* the example's echo: an inbound /echo/1.0.0 src pad into its own sink */
 static void
-echo_pad_added (GstElement * conn, GstPad * pad, gpointer data)
+on_pad_added (GstElement * conn, GstPad * pad, gpointer data)
 {
-  g_autofree gchar *sink_name = NULL;
-  GstPad *sink;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC ||
-      !g_str_has_prefix (GST_PAD_NAME (pad), "src_echo-1-0-0_"))
-    return;
-  sink_name = g_strdup_printf ("sink_%s", GST_PAD_NAME (pad) + 4);
-  sink = gst_element_request_pad_simple (conn, sink_name);
-  g_assert_nonnull (sink);
-  g_assert_cmpint (gst_pad_link_full (pad, sink, GST_PAD_LINK_CHECK_CAPS),
-      ==, GST_PAD_LINK_OK);
-  gst_object_unref (sink);
+  if (g_str_has_prefix (GST_PAD_NAME (pad), "src_echo-1-0-0_"))
+    g_assert_true (echo_pad_added (conn, pad));
 }
 
 static void
 on_added (GstElement * l, GstElement * conn, const gchar * address, Seen * s)
 {
-  g_signal_connect (conn, "pad-added", G_CALLBACK (echo_pad_added), NULL);
+  g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), NULL);
   g_mutex_lock (&s->lock);
   s->added++;
   g_free (s->last_address);
@@ -409,6 +400,33 @@ test_serves_and_stops (void)
   seen_clear (&s);
 }
 
+/* Stopping the listener while a client is connected and its echo linked:
+ * the client is removed with STOPPED, the state change does not hang, and
+ * the dialer sees its connection end. */
+static void
+test_stop_with_client (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autofree gchar *addr = NULL;
+  Dial d;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, NULL);
+  addr = first_multiaddr (listener);
+  dial_start (&d, addr);
+  g_assert_true (dial_echo (&d, 50000));
+  g_assert_true (seen_wait (&s, &s.ready, 1, WAIT_S));
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  g_assert_cmpuint (s.removed, ==, 1);
+  g_assert_error (s.last_error, g_quark_from_static_string
+      ("gst-libp2p-error-quark"), 8 /* GST_LIBP2P_ERROR_STOPPED */ );
+  gst_object_unref (pipe);
+  dial_stop (&d);
+  seen_clear (&s);
+}
+
 /* Garbage, truncated STUN, bad integrity, a foreign USERNAME, an unknown
  * credential version: no answer, no client, counted as dropped; a real
  * dialer is served afterwards. */
@@ -572,6 +590,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/listener/serves-and-stops", test_serves_and_stops);
+  g_test_add_func ("/listener/stop-with-client", test_stop_with_client);
   g_test_add_func ("/listener/bad-datagrams", test_bad_datagrams);
   g_test_add_func ("/listener/bounds", test_bounds);
   g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);

@@ -17,6 +17,8 @@
  */
 #include <gst/gst.h>
 #include <glib-unix.h>
+
+#include "echo-pads.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -27,52 +29,17 @@ typedef struct
   gint removed;                 /* atomic */
 } App;
 
-/* A src pad of an inbound /echo/1.0.0 substream: linked straight to the
- * sink pad of the same substream, so that what arrives goes back. */
 static void
 on_pad_added (GstElement * conn, GstPad * pad, App * app)
 {
-  const gchar *name = GST_PAD_NAME (pad);
-  g_autofree gchar *sink_name = NULL;
-  GstPadLinkReturn ret;
-  GstPad *sink;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC ||
-      !g_str_has_prefix (name, "src_echo-1-0-0_"))
+  if (!g_str_has_prefix (GST_PAD_NAME (pad), "src_echo-1-0-0_"))
     return;
-  sink_name = g_strdup_printf ("sink_%s", name + 4);
-  sink = gst_element_request_pad_simple (conn, sink_name);
-  if (sink == NULL)
-    g_printerr ("cannot request %s of %s\n", sink_name,
-        GST_ELEMENT_NAME (conn));
-  /* two pads of one element: gst_pad_link() refuses that as a loop
-   * ("wrong hierarchy"), but this one is none (the src pad's task pushes
-   * into the substream's write half) */
-  else if ((ret = gst_pad_link_full (pad, sink, GST_PAD_LINK_CHECK_CAPS)) !=
-      GST_PAD_LINK_OK)
-    g_printerr ("cannot link %s of %s: %s\n", name, GST_ELEMENT_NAME (conn),
-        gst_pad_link_get_name (ret));
+  if (echo_pad_added (conn, pad))
+    printf ("echo %s %s\n", GST_ELEMENT_NAME (conn), GST_PAD_NAME (pad) + 4);
   else
-    printf ("echo %s %s\n", GST_ELEMENT_NAME (conn), name + 4);
+    g_printerr ("cannot echo %s of %s\n", GST_PAD_NAME (pad),
+        GST_ELEMENT_NAME (conn));
   fflush (stdout);
-  if (sink)
-    gst_object_unref (sink);
-}
-
-/* The sink pad of a substream that ended is released (its pads go). */
-static void
-on_pad_removed (GstElement * conn, GstPad * pad, App * app)
-{
-  GstPad *peer;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  peer = gst_pad_get_peer (pad);
-  if (peer) {
-    gst_pad_unlink (pad, peer);
-    gst_element_release_request_pad (conn, peer);
-    gst_object_unref (peer);
-  }
 }
 
 static void
@@ -80,7 +47,6 @@ on_added (GstElement * listener, GstElement * conn, const gchar * address,
     App * app)
 {
   g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), app);
-  g_signal_connect (conn, "pad-removed", G_CALLBACK (on_pad_removed), app);
   printf ("added %s %s\n", GST_ELEMENT_NAME (conn), address);
   fflush (stdout);
 }
