@@ -223,7 +223,9 @@ hs_ensure_noise (GstLibp2pConnection * conn)
   if (conn->noise || conn->settings.role == GST_LIBP2P_CONNECTION_DIAL ||
       hs_make_noise (conn, &err))
     return TRUE;
-  hs_fail (conn, FALSE, err);
+  /* no error: the connection ended or stopped meanwhile (hs_set_noise) */
+  if (err)
+    hs_fail (conn, FALSE, err);
   return FALSE;
 }
 
