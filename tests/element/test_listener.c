@@ -551,6 +551,45 @@ test_bounds (void)
   seen_clear (&s);
 }
 
+/* libp2p+webrtc+v2 (../shared/spec/webrtc-direct.md §1.3): USERNAME S:C
+ * with S = "libp2p+webrtc+v2/" + the client's password, keyed with S, is
+ * answered and makes a client; the same request keyed with the client's
+ * password alone, or a v1 USERNAME whose halves differ, is not. */
+static void
+test_v2_credentials (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autoptr (GSocket) raw = raw_socket ();
+  g_autoptr (GSocket) raw2 = raw_socket ();
+  g_autoptr (GSocketAddress) to = NULL;
+  const gchar *pwd = "cLiEnTpAsSwOrD0123456789";
+  g_autofree gchar *server = g_strconcat ("libp2p+webrtc+v2/", pwd, NULL);
+  g_autofree gchar *user = g_strconcat (server, ":clnt", NULL);
+  g_autofree gchar *u1 = random_ufrag ();
+  g_autofree gchar *u2 = random_ufrag ();
+  g_autofree gchar *mixed = g_strdup_printf ("%s:%s", u1, u2);
+  guint8 buf[1500];
+  gsize n;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, NULL);
+  to = listener_address (listener);
+  n = stun_request (buf, sizeof (buf), user, pwd);
+  send_to (raw2, to, buf, n);
+  n = stun_request (buf, sizeof (buf), mixed, u1);
+  send_to (raw2, to, buf, n);
+  g_assert_cmpuint (count_replies (raw2, 300), ==, 0);
+  n = stun_request (buf, sizeof (buf), user, server);
+  send_to (raw, to, buf, n);
+  g_assert_cmpuint (count_replies (raw, 500), ==, 1);
+  g_assert_true (seen_wait (&s, &s.added, 1, WAIT_S));
+  g_assert_cmpuint (s.added, ==, 1);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
 /* A saved certificate and key give the same multiaddr again. */
 static void
 test_stable_multiaddr (void)
@@ -593,6 +632,7 @@ main (int argc, char **argv)
   g_test_add_func ("/listener/stop-with-client", test_stop_with_client);
   g_test_add_func ("/listener/bad-datagrams", test_bad_datagrams);
   g_test_add_func ("/listener/bounds", test_bounds);
+  g_test_add_func ("/listener/v2-credentials", test_v2_credentials);
   g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);
   return g_test_run ();
 }

@@ -57,7 +57,9 @@ async function echo (conn, echoBytes) {
 const within = (promise, ms, what) => Promise.race([promise,
   new Promise((resolve, reject) => setTimeout(() => reject(new Error(`no ${what} in ${ms} ms`)), ms))])
 
-export async function runClient ({ i, target, echoBytes, out }) {
+// `holdMs`: stay connected that long after the echo (benchmarks sample
+// the listener with every client up).
+export async function runClient ({ i, target, echoBytes, out, holdMs = 0 }) {
   const host = target.toString().split('/')[2]
   let stage = 'start'
   let node
@@ -93,6 +95,7 @@ export async function runClient ({ i, target, echoBytes, out }) {
       out({ ev: 'echo', client: i, ms: Date.now() - t1, ...r })
       if (r.sent !== r.received) throw new Error('echo differs')
     }
+    if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs))
     await node.stop()
     return true
   } catch (err) {
