@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 
 #define DEFAULT_LISTEN_ADDRESS "/ip4/127.0.0.1/udp/0/webrtc-direct"
 #define DEFAULT_MAX_CONNECTIONS 64
-#define DEFAULT_MAX_HALF_OPEN 16
+#define DEFAULT_MAX_HALF_OPEN 32
 #define DEFAULT_MAX_NEW_PER_SOURCE 8
 #define DEFAULT_HANDSHAKE_TIMEOUT (10 * GST_SECOND)
 /* RFC 7675: consent expires 30 s after the last check that succeeded */
