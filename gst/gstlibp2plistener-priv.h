@@ -37,7 +37,6 @@ typedef struct
 {
   gint ref;
   /* constant */
-  GSocket *socket;
   GSocketAddress *address;
   gchar *key;                   /* "<host> <port>": the table's key */
   gchar *multiaddr;             /* /ip4/<host>/udp/<port>/webrtc-direct */

@@ -60,7 +60,6 @@ listener_client_unref (GstLibp2pClient * c)
 {
   if (!g_atomic_int_dec_and_test (&c->ref))
     return;
-  g_clear_object (&c->socket);
   g_clear_object (&c->address);
   gst_clear_object (&c->ice);
   gst_clear_object (&c->bin);
@@ -257,7 +256,6 @@ source_expired (gpointer key, gpointer value, gpointer now)
 
 typedef struct
 {
-  GstLibp2pListener *self;
   GstLibp2pClient *client;      /* known source, or NULL */
   Lp2pIceCredentials creds;     /* an unknown source's, once validated */
 } Check;
@@ -311,7 +309,6 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
 
   c = g_new0 (GstLibp2pClient, 1);
   c->ref = 1;
-  c->socket = g_object_ref (self->socket);
   c->address = g_object_ref (from);
   c->key = key;
   c->multiaddr = g_strdup_printf ("/ip%d/%s/udp/%u/webrtc-direct",
@@ -323,7 +320,7 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
       ck->creds.client_ufrag);
   c->last_check = g_get_monotonic_time ();
   dest = g_new0 (Dest, 1);
-  dest->socket = g_object_ref (c->socket);
+  dest->socket = g_object_ref (self->socket);
   dest->address = g_object_ref (c->address);
   c->ice = gst_libp2p_ice_new (client_send, dest, dest_free);
   bin = client_make_bin (self, c, &ck->creds, host, port);
@@ -382,7 +379,7 @@ on_stun (GstLibp2pListener * self, GSocketAddress * from,
 {
   StunAgent agent;
   StunMessage msg;
-  Check ck = { self, known };
+  Check ck = { known };
   StunValidationStatus st;
   GstLibp2pClient *c = known;
 
