@@ -22,7 +22,8 @@
  * remote proved its identity (and it equals /p2p/ when given).  The whole
  * of ICE, DTLS, SCTP and Noise is bounded by connect-timeout.  After the
  * handshake channel 0 stays open and idle: what arrives on it (rust-libp2p
- * sends FIN) is dropped.
+ * sends FIN) is dropped.  A remote that closes its channel 0 may announce
+ * a new one with id 0: that is an ordinary substream (gstlibp2pwebrtc.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -448,6 +448,19 @@ mark_ending (GstLibp2pReuseGuard * g)
   gst_libp2p_reuse_guard_block_new_streams (g);
 }
 
+/* (the log) one Outgoing SSN Reset Request, @data: who sent it */
+static void
+log_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
+{
+  GString *ids = g_string_new (n ? "" : " every stream");
+  guint i;
+
+  for (i = 0; i < n; i++)
+    g_string_append_printf (ids, " %u", lp2p_sctp_stream_at (streams, i));
+  GST_LOG ("%s reset request %u:%s", (const gchar *) data, sn, ids->str);
+  g_string_free (ids, TRUE);
+}
+
 /* sctpdec's sink pad: the remote's SCTP packets, one per buffer */
 static GstPadProbeReturn
 dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
@@ -457,6 +470,8 @@ dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_LOG)
+    lp2p_sctp_outgoing_resets (map.data, map.size, log_reset, "remote's");
   if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
     mark_ending (data);
   gst_buffer_unmap (buf, &map);
@@ -478,6 +493,8 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     return GST_PAD_PROBE_OK;
   if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
     mark_ending (g);
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_LOG)
+    lp2p_sctp_outgoing_resets (map.data, map.size, log_reset, "our");
   /* resets are rare: look without the lock first */
   if (lp2p_sctp_outgoing_resets (map.data, map.size, NULL, NULL) > 0) {
     g_mutex_lock (&g->lock);
@@ -519,6 +536,9 @@ on_pad_added (GstElement * sctpdec, GstPad * pad, GstLibp2pReuseGuard * g)
         G_CALLBACK (on_pad_added_after), guard_ref (g),
         (GClosureNotify) gst_libp2p_reuse_guard_unref, 0);
   l = g_hash_table_lookup (g->live, GUINT_TO_POINTER (id));
+  GST_LOG_OBJECT (sctpdec, "stream %u: new pad (live channel: %s, our reset "
+      "pending: %s)", id, l ? "yes" : "no",
+      g_hash_table_contains (g->pending, GUINT_TO_POINTER (id)) ? "yes" : "no");
   if (l && l->padded && !g->stopped &&
       !g_hash_table_contains (g->held, GUINT_TO_POINTER (id))) {
     hd = g_new0 (Held, 1);
@@ -661,6 +681,7 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
 
       *at = g_get_monotonic_time ();
       g_hash_table_replace (g->pending, GINT_TO_POINTER (id), at);
+      GST_LOG ("stream %d: closed before our reset of it went out", id);
     }
     g_hash_table_remove (g->live, GINT_TO_POINTER (id));
     hd = g_hash_table_lookup (g->held, GINT_TO_POINTER (id));

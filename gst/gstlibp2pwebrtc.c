@@ -79,9 +79,13 @@ on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * dc, Hook * h)
   gboolean negotiated = FALSE;
   gint id = -1;
 
+  /* Only our own negotiated channel 0 is not a substream.  A remote that
+   * closed its channel 0 after the handshake may announce a new channel
+   * with id 0 (Chromium takes the lowest free id: smoldot's first substream
+   * after Noise is often id 0): a substream like any other. */
   g_object_get (dc, "id", &id, "negotiated", &negotiated, NULL);
-  if (id == 0 || negotiated) {
-    GST_DEBUG ("ignoring data channel %d", id);
+  if (negotiated) {
+    GST_DEBUG ("ignoring negotiated data channel %d", id);
     return;
   }
   gst_libp2p_reuse_guard_live (HOOK_RTC (h)->reuse, id, dc, TRUE);

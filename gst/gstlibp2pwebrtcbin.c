@@ -4,7 +4,8 @@
  * @title: libp2pwebrtcbin
  *
  * One libp2p connection carried by a webrtcbin.  Every WebRTC data channel
- * but the reserved channel 0 is a libp2p substream: each message on it is a
+ * but the reserved (negotiated) channel 0 is a libp2p substream, one the
+ * remote announces with a reused id 0 too: each message on it is a
  * libp2p WebRTC frame, and each new channel first negotiates its protocol
  * with multistream-select 1.0 (the side that created the channel dials, the
  * other listens).  A negotiated substream appears as a pair of pads named

@@ -507,6 +507,60 @@ test_raw_dials_us_with_data (void)
   rx_free (rx);
 }
 
+/* After the handshake the remote may close channel 0 and announce a new
+ * channel with id 0 (Chromium takes the lowest free id; smoldot closes its
+ * Noise channel, so its first substream is often id 0): that is a
+ * substream like any other (../shared/spec/mss-webrtc-reference.md, "Channel
+ * 0": every channel, including a re-used id 0, is a normal framed stream).
+ * Until 2026-12-03 the element ignored it: smoldot's ping on it was never
+ * answered and smoldot dropped the connection after 10 s. */
+static void
+test_raw_reuses_id_0 (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  Rx *rx = rx_new ();
+  GstStructure *o;
+  GstWebRTCDataChannel *c0 = NULL;
+  GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+  gint64 end;
+  gint id = -1;
+  Event *e;
+
+  link_src_to_rx (h->a, rx);
+  harness_start (h);
+  /* (the connection counts as up before the raw side's channel 0 says
+   * open) */
+  g_assert_true (raw_wait_open (h->raw_ch0));
+  gst_webrtc_data_channel_close (h->raw_ch0);
+  end = deadline_s (WAIT_S);
+  while (st != GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED &&
+      g_get_monotonic_time () < end) {
+    g_usleep (5 * 1000);
+    g_object_get (h->raw_ch0, "ready-state", &st, NULL);
+  }
+  g_assert_cmpint (st, ==, GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED);
+  o = gst_structure_new ("application/data-channel", "id", G_TYPE_INT, 0,
+      NULL);
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c0);
+  gst_structure_free (o);
+  g_assert_nonnull (c0);
+  g_object_get (c0, "id", &id, NULL);
+  g_assert_cmpint (id, ==, 0);
+  raw_add_channel (h, c0);
+  g_assert_true (raw_wait_open (c0));
+  raw_send_hex (c0, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_true (rx_wait (rx, 5, FALSE));
+  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
+  g_assert_true (raw_wait_rx (h, 0, 36));
+
+  g_object_unref (c0);
+  harness_free (h);
+  rx_free (rx);
+}
+
 /* The reuse race (docs/element.md, webrtcbin and reused stream ids): our
  * webrtcbin's thread is held right after it reset our side of a closing
  * channel (sctpenc's pad-removed), until the raw peer, having closed its
@@ -1040,6 +1094,7 @@ main (int argc, char **argv)
       test_raw_pipelined_data_after_confirmation);
   g_test_add_func ("/element/raw/dials-us-with-data",
       test_raw_dials_us_with_data);
+  g_test_add_func ("/element/raw/reused-id-0", test_raw_reuses_id_0);
   g_test_add_func ("/element/raw/reused-id-while-we-close",
       test_raw_reuses_id_while_we_close);
   g_test_add_func ("/element/raw/reset-on-open-substream",

@@ -10,7 +10,7 @@ window.gstSmoldot = async (addr) => {
   const spec = JSON.parse(chainSpec)
   spec.bootNodes = [addr]
   const client = start({
-    maxLogLevel: 3,
+    maxLogLevel: 5,
     logCallback: (level, target, message) => {
       if (target.includes('network') || target.includes('connections') || level <= 2) {
         out({ ev: 'log', level, target, message })
