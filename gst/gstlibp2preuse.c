@@ -383,6 +383,27 @@ redispatch_async (GstElement * sctpdec, gpointer hd)
   redispatch (((Held *) hd)->g, hd);
 }
 
+/* redispatch () off the calling thread: webrtcbin's (a channel's CLOSED;
+ * webrtcbin 1.22 may say CLOSED before its task releasing the channel's
+ * sctpenc pad, which redispatch () waits for, ran on that thread) or
+ * sctpdec's (pad-added).  Waiting there ran PAD_WAIT_MS out, webrtcbin then
+ * linked the new channel to a name still taken: a lost open.  Takes @hd. */
+static void
+redispatch_later (GstLibp2pReuseGuard * g, Held * hd)
+{
+  GstElement *sctpdec = NULL;
+
+  g_mutex_lock (&g->lock);
+  if (g->sctpdec)
+    sctpdec = gst_object_ref (g->sctpdec);
+  g_mutex_unlock (&g->lock);
+  if (sctpdec)
+    gst_element_call_async (sctpdec, redispatch_async, hd, NULL);
+  else
+    redispatch (g, hd);
+  gst_clear_object (&sctpdec);
+}
+
 typedef struct
 {
   GstLibp2pReuseGuard *g;
@@ -452,13 +473,8 @@ mark_ending (GstLibp2pReuseGuard * g)
 static void
 log_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
 {
-  GString *ids = g_string_new (n ? "" : " every stream");
-  guint i;
-
-  for (i = 0; i < n; i++)
-    g_string_append_printf (ids, " %u", lp2p_sctp_stream_at (streams, i));
-  GST_LOG ("%s reset request %u:%s", (const gchar *) data, sn, ids->str);
-  g_string_free (ids, TRUE);
+  GST_LOG ("%s reset request %u: %u streams (0: all), the first %d",
+      (const gchar *) data, sn, n, n ? lp2p_sctp_stream_at (streams, 0) : -1);
 }
 
 /* sctpdec's sink pad: the remote's SCTP packets, one per buffer */
@@ -588,7 +604,7 @@ on_pad_added_after (GstElement * sctpdec, GstPad * pad,
   }
   g_mutex_unlock (&g->lock);
   if (hd)
-    redispatch (g, hd);
+    redispatch_later (g, hd);
 }
 
 /* Reads sctpenc's packets for our resets. */
@@ -692,7 +708,7 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
   }
   g_mutex_unlock (&g->lock);
   if (hd)
-    redispatch (g, hd);
+    redispatch_later (g, hd);
 }
 
 void
