@@ -1,47 +1,34 @@
 /* gst-libp2p: the stream-id reuse guard of one webrtcbin
+ * (docs/element.md has the measurements and the sources read)
  *
- * webrtcbin (1.22 and every later version read, up to 1.29) hands a new
- * SCTP stream to the data channel that already has its id, if any:
- * sctpdec adds a pad src_<id> for the stream's first message and
- * webrtcbin's pad-added handler links it to _find_data_channel_for_id ().
- * A remote that reuses the id of a channel it has just closed (webrtcbin,
- * libdatachannel and Chromium all take the lowest free id) can do so while
- * this side's channel with that id is still closing: webrtcbin takes the
- * remote's reset and our channel's CLOSED a few tasks of its thread apart.
- * The new stream's DCEP OPEN then goes to the old channel, which drops it
- * (it is open already), and the remote's substream never opens: 0 to 3 of
- * 2,000 sequential opens here (docs/element.md).
+ * webrtcbin (1.22 up to 1.29) hands a new SCTP stream to the data channel
+ * that already has its id: sctpdec adds a pad src_<id> for the stream's
+ * first message and webrtcbin's pad-added handler links it to
+ * _find_data_channel_for_id ().  A remote that reuses the id of a channel
+ * it has just closed (webrtcbin, libdatachannel and Chromium take the
+ * lowest free id) can do so while our channel with that id is still
+ * closing; the new stream's DCEP OPEN then goes to the old channel, which
+ * drops it, and the remote's substream never opens.
  *
  * The guard sees sctpdec's new pads first (its handler is connected before
- * webrtcbin's) and last (a second handler, connected after webrtcbin's).
- * A pad for an id whose live channel had its pad already is such a reuse
- * (sctpdec makes a pad only where none is: the old one went with the
- * remote's reset).  The first handler holds the stream's data in a probe
- * on the pad; webrtcbin's links the pad to the old channel; the last
- * handler undoes that link.  Once the old channel is CLOSED (webrtcbin has
- * forgotten it) the guard emits pad-added again: webrtcbin makes the new
- * channel, links the pad to it, and the held data flows into it.  (Not
- * g_signal_stop_emission (): with emissions of the same signal on two
- * threads it may stop the other one.)  Bounded: a stream waits
- * REUSE_WAIT_S at most, and never while sctpdec stops its pad (the probe
- * would hold its task), then its data is dropped: the remote's
- * negotiation fails as it did before.
+ * webrtcbin's) and last (a second handler, after webrtcbin's).  A pad for
+ * an id whose live channel had its pad already is such a reuse.  The first
+ * handler holds the stream's data in a probe; the last undoes webrtcbin's
+ * link to the old channel; once the old channel is CLOSED the guard emits
+ * pad-added again (from the thread pool), webrtcbin makes the new channel
+ * and the held data flows into it.  (Not g_signal_stop_emission (): with
+ * emissions on two threads it may stop the other one.)  Bounded: a stream
+ * waits REUSE_WAIT_S at most, never while sctpdec stops its pad; then its
+ * data is dropped, as without the guard.
  *
- * The other half: our own reset of the old stream must have gone out
- * before the id carries anything new.  A channel is CLOSED once webrtcbin
- * asked sctpenc to reset its outgoing stream, and sctpenc ignores
- * usrsctp's refusal to send a reset while another of ours is outstanding
- * (RFC 6525 allows one at a time); usrsctp then sends it later, once the
- * stream's queue is empty.  If the id is reused meanwhile, the new
- * channel's OPEN and data go out on the old stream (the remote hands them
- * to its old channel, which drops them: a lost open) and the late reset
- * then cuts the new stream (measured: 3 of 36 runs of 2,000 sequential
- * substreams, with debug logs on; the guard above saw nothing).  So the
- * guard reads sctpenc's packets (gst/libp2p/sctp.h): a channel that
- * closes before a reset of its stream was seen leaves its id pending, a
- * new channel of ours is created only once no id is pending, and a
- * reused inbound stream is handed on only once its id is not.  Bounded:
- * a pending id is forgotten after RESET_WAIT_MS.
+ * The other half: our reset of the old stream must have gone out before
+ * the id carries anything new.  webrtcbin says CLOSED once it asked for
+ * the reset, and sctpenc ignores usrsctp's refusal to send one while
+ * another of ours is outstanding (RFC 6525: one at a time; usrsctp sends
+ * it later).  So the guard reads our SCTP packets (gst/libp2p/sctp.h): a
+ * channel that closes before its reset was seen leaves its id pending; a
+ * new channel of ours waits until no id is pending, a reused inbound
+ * stream until its id is not.  Bounded: RESET_WAIT_MS.
  *
  * g->lock guards the tables and flags; it is taken before a pad's lock.
  */
@@ -469,12 +456,27 @@ mark_ending (GstLibp2pReuseGuard * g)
   gst_libp2p_reuse_guard_block_new_streams (g);
 }
 
-/* (the log) one Outgoing SSN Reset Request, @data: who sent it */
+/* (the log) the stream resets of a packet, @data: who sent it */
 static void
 log_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
 {
   GST_LOG ("%s reset request %u: %u streams (0: all), the first %d",
       (const gchar *) data, sn, n, n ? lp2p_sctp_stream_at (streams, 0) : -1);
+}
+
+static void
+log_response (guint32 sn, guint32 result, gpointer data)
+{
+  GST_LOG ("%s response to reset request %u: %u", (gchar *) data, sn, result);
+}
+
+static void
+log_resets (const GstMapInfo * m, const gchar * who)
+{
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) < GST_LEVEL_LOG)
+    return;
+  lp2p_sctp_outgoing_resets (m->data, m->size, log_reset, (gpointer) who);
+  lp2p_sctp_reset_responses (m->data, m->size, log_response, (gpointer) who);
 }
 
 /* sctpdec's sink pad: the remote's SCTP packets, one per buffer */
@@ -486,8 +488,7 @@ dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
-  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_LOG)
-    lp2p_sctp_outgoing_resets (map.data, map.size, log_reset, "remote's");
+  log_resets (&map, "remote's");
   if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
     mark_ending (data);
   gst_buffer_unmap (buf, &map);
@@ -509,8 +510,7 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     return GST_PAD_PROBE_OK;
   if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
     mark_ending (g);
-  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_LOG)
-    lp2p_sctp_outgoing_resets (map.data, map.size, log_reset, "our");
+  log_resets (&map, "our");
   /* resets are rare: look without the lock first */
   if (lp2p_sctp_outgoing_resets (map.data, map.size, NULL, NULL) > 0) {
     g_mutex_lock (&g->lock);

@@ -177,16 +177,34 @@ gst_libp2p_rtc_ice_connected (GstLibp2pRtc * rtc)
  * one that accepts the remote's self-signed certificate) when it goes to
  * READY: a "pem" set later makes a new DTLS connection without it, and
  * every handshake fails with "certificate verify failed".  So our
- * certificate goes into dtlssrtpdec while it is made, before any state
- * change. */
+ * certificate goes into dtlssrtpdec as it is added, and no state change
+ * may pass it meanwhile: webrtcbin adds the transport's bins on its own
+ * thread (set-remote-description) while the bin's PAUSED->PLAYING may still
+ * walk webrtcbin's children on another, and a bin's children are in its
+ * list before deep-element-added (measured: 3 of 8 runs of the listener's
+ * first two tests failed so, with the pem set at "NULL").  The element's
+ * state is locked, its state lock taken (a change under way ends first),
+ * brought back to NULL if it got past, given the pem, then synced. */
 static void
 on_deep_element_added (GstBin * webrtc, GstBin * sub, GstElement * element,
     const gchar * pem)
 {
   GstElementFactory *f = gst_element_get_factory (element);
+  GstState was;
 
-  if (f && g_strcmp0 (GST_OBJECT_NAME (f), "dtlssrtpdec") == 0)
-    g_object_set (element, "pem", pem, NULL);
+  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "dtlssrtpdec") != 0)
+    return;
+  gst_element_set_locked_state (element, TRUE);
+  GST_STATE_LOCK (element);
+  was = GST_STATE (element);
+  if (was != GST_STATE_NULL)
+    gst_element_set_state (element, GST_STATE_NULL);
+  g_object_set (element, "pem", pem, NULL);
+  GST_STATE_UNLOCK (element);
+  gst_element_set_locked_state (element, FALSE);
+  GST_DEBUG_OBJECT (webrtc, "our certificate into %" GST_PTR_FORMAT
+      " (it was %s)", element, gst_element_state_get_name (was));
+  gst_element_sync_state_with_parent (element);
 }
 
 GstElement *

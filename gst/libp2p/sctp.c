@@ -14,31 +14,55 @@ be32 (const guint8 * p)
       ((guint32) p[2] << 8) | p[3];
 }
 
+/* What a walk of RE-CONFIG parameters reports: requests or responses */
+typedef struct
+{
+  Lp2pSctpResetFunc reset;
+  Lp2pSctpResponseFunc response;
+  gpointer data;
+} Want;
+
+/* One parameter (@p, @plen bytes with its header): 1 when reported, 0
+ * when of another type, -1 when malformed. */
+static gint
+reconfig_param (const guint8 * p, guint16 type, guint16 plen, const Want * w)
+{
+  if (w->reset && type == LP2P_SCTP_PARAM_OUTGOING_RESET) {
+    /* RFC 6525 §4.1: 16 bytes, then 2 per stream */
+    if (plen < 16 || (plen - 16) % 2 != 0)
+      return -1;
+    w->reset (be32 (p + 4), p + 16, (plen - 16) / 2, w->data);
+    return 1;
+  }
+  if (w->response && type == LP2P_SCTP_PARAM_RESPONSE) {
+    /* §4.4: sequence number, result, optionally two TSNs */
+    if (plen != 12 && plen != 20)
+      return -1;
+    w->response (be32 (p + 4), be32 (p + 8), w->data);
+    return 1;
+  }
+  return 0;
+}
+
 /* The parameters of one RE-CONFIG chunk's value; -1 when malformed. */
 static gint
-reconfig_params (const guint8 * p, gsize len, Lp2pSctpResetFunc func,
-    gpointer data)
+reconfig_params (const guint8 * p, gsize len, const Want * w)
 {
   gint n = 0;
 
   while (len > 0) {
-    guint16 type, plen;
+    guint16 plen;
     gsize padded;
+    gint r;
 
     if (len < 4)
       return -1;
-    type = be16 (p);
     plen = be16 (p + 2);
     if (plen < 4 || plen > len)
       return -1;
-    if (type == LP2P_SCTP_PARAM_OUTGOING_RESET) {
-      /* RFC 6525 §4.1: 16 bytes, then 2 per stream */
-      if (plen < 16 || (plen - 16) % 2 != 0)
-        return -1;
-      if (func)
-        func (be32 (p + 4), p + 16, (plen - 16) / 2, data);
-      n++;
-    }
+    if ((r = reconfig_param (p, be16 (p), plen, w)) < 0)
+      return -1;
+    n += r;
     padded = ((gsize) plen + 3) & ~(gsize) 3;
     if (padded >= len)
       break;
@@ -74,9 +98,9 @@ next_chunk (const guint8 ** p, gsize * left, guint8 * type,
   return 1;
 }
 
-gint
-lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
-    Lp2pSctpResetFunc func, gpointer data)
+/* Every RE-CONFIG chunk's parameters of the kinds @w wants */
+static gint
+walk_reconfig (const guint8 * pkt, gsize len, const Want * w)
 {
   const guint8 *p, *value;
   gsize left, vlen;
@@ -89,7 +113,7 @@ lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
   left = len - LP2P_SCTP_COMMON_HEADER;
   while ((r = next_chunk (&p, &left, &type, &value, &vlen)) > 0) {
     if (type == LP2P_SCTP_CHUNK_RECONFIG) {
-      gint got = reconfig_params (value, vlen, func, data);
+      gint got = reconfig_params (value, vlen, w);
 
       if (got < 0)
         return -1;
@@ -97,6 +121,34 @@ lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
     }
   }
   return r < 0 ? -1 : n;
+}
+
+static void
+no_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
+{
+}
+
+static void
+no_response (guint32 sn, guint32 result, gpointer data)
+{
+}
+
+gint
+lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
+    Lp2pSctpResetFunc func, gpointer data)
+{
+  Want w = { func ? func : no_reset, NULL, data };
+
+  return walk_reconfig (pkt, len, &w);
+}
+
+gint
+lp2p_sctp_reset_responses (const guint8 * pkt, gsize len,
+    Lp2pSctpResponseFunc func, gpointer data)
+{
+  Want w = { NULL, func ? func : no_response, data };
+
+  return walk_reconfig (pkt, len, &w);
 }
 
 guint32

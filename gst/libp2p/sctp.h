@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define LP2P_SCTP_COMMON_HEADER 12
 #define LP2P_SCTP_CHUNK_RECONFIG 130
 #define LP2P_SCTP_PARAM_OUTGOING_RESET 13
+#define LP2P_SCTP_PARAM_RESPONSE 16
 
 /* One Outgoing SSN Reset Request: @streams (big-endian pairs of bytes,
  * @n_streams of them; 0: every stream). */
@@ -37,6 +38,18 @@ typedef void (*Lp2pSctpResetFunc) (guint32 request_sn, const guint8 * streams,
  * (then @func was called for those before the fault). */
 gint lp2p_sctp_outgoing_resets (const guint8 * pkt, gsize len,
     Lp2pSctpResetFunc func, gpointer data);
+
+/* One Re-configuration Response (RFC 6525 §4.4): the sequence number of
+ * the request it answers and its result (§4.4: 0 nothing to do, 1
+ * performed, 2 denied, 3 wrong SSN, 4 request already in progress, 5 bad
+ * sequence number, 6 in progress: the request is to be sent again). */
+typedef void (*Lp2pSctpResponseFunc) (guint32 response_sn, guint32 result,
+    gpointer data);
+
+/* Calls @func for each Re-configuration Response in the SCTP packet @pkt;
+ * returns how many, or -1 when the packet is malformed. */
+gint lp2p_sctp_reset_responses (const guint8 * pkt, gsize len,
+    Lp2pSctpResponseFunc func, gpointer data);
 
 /* RFC 4960 §3.2 chunk types that end an association */
 #define LP2P_SCTP_CHUNK_ABORT 6

@@ -1,6 +1,6 @@
 /* listen-echo: a WebRTC-direct echo and ping server for many clients.
  *
- *   listen-echo [listen-address] [clients]
+ *   listen-echo [listen-address] [clients] [property=value ...]
  *
  * A libp2plistener (default /ip4/127.0.0.1/udp/0/webrtc-direct) serves
  * every client that dials its multiaddr: each inbound /echo/1.0.0
@@ -14,6 +14,8 @@
  *   removed <element> <why>
  * and exits 0 after [clients] clients were removed (default: never; stop
  * it with SIGINT or SIGTERM, then it exits 0 after stopping cleanly).
+ * Further arguments set properties of the listener, as gst-launch-1.0
+ * would (max-new-per-source=32).
  */
 #include <gst/gst.h>
 #include <glib-unix.h>
@@ -115,6 +117,16 @@ main (int argc, char **argv)
   g_object_set (listener, "protocols", "/echo/1.0.0", NULL);
   if (argc > 1)
     g_object_set (listener, "listen-address", argv[1], NULL);
+  for (gint i = 3; i < argc; i++) {
+    g_auto (GStrv) kv = g_strsplit (argv[i], "=", 2);
+
+    if (kv[1] == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS
+            (listener), kv[0]) == NULL) {
+      g_printerr ("not a property=value of libp2plistener: %s\n", argv[i]);
+      return 1;
+    }
+    gst_util_set_object_arg (G_OBJECT (listener), kv[0], kv[1]);
+  }
   g_signal_connect (listener, "connection-added", G_CALLBACK (on_added),
       &app);
   g_signal_connect (listener, "connection-ready", G_CALLBACK (on_ready),

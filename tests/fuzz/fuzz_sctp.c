@@ -1,4 +1,4 @@
-/* libFuzzer target: the SCTP reset reader and chunk walk
+/* libFuzzer target: the SCTP reset and response readers and chunk walk
  * (gst/libp2p/sctp.h).
  * Invariants: no read outside the packet (ASan); every reported request's
  * streams lie inside the packet; the count returned is the number of
@@ -27,13 +27,24 @@ on_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
   c->calls++;
 }
 
+static void
+on_response (guint32 sn, guint32 result, gpointer data)
+{
+  (*(gint *) data)++;
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
 {
   Ctx c = { data, data + size, 0 };
   gint n = lp2p_sctp_outgoing_resets (data, size, on_reset, &c);
 
+  gint responses = 0;
+
   g_assert (n == -1 || n == c.calls);
+  /* the response reader: the same walk, its own count */
+  n = lp2p_sctp_reset_responses (data, size, on_response, &responses);
+  g_assert (n == -1 || n == responses);
   /* the chunk walk: no read outside the packet; nothing of a packet
    * shorter than its common header */
   if (size < LP2P_SCTP_COMMON_HEADER)

@@ -165,6 +165,57 @@ test_chunk_types (void)
           g_bytes_get_size (bad)), ==, 0);
 }
 
+/* RFC 6525 §4.4 Re-configuration Response Parameter (type 16): length 12
+ * (response sequence number, result) or 20 (and the sender's and the
+ * receiver's next TSN) */
+static void
+on_response (guint32 sn, guint32 result, gpointer data)
+{
+  GArray *a = data;
+
+  g_array_append_val (a, sn);
+  g_array_append_val (a, result);
+}
+
+static gint
+responses (const gchar * hexstr, GArray * a)
+{
+  g_autoptr (GBytes) b = hex (hexstr);
+
+  g_array_set_size (a, 0);
+  return lp2p_sctp_reset_responses (g_bytes_get_data (b, NULL),
+      g_bytes_get_size (b), on_response, a);
+}
+
+static void
+test_responses (void)
+{
+  g_autoptr (GArray) a = g_array_new (FALSE, FALSE, sizeof (guint32));
+  Seen s = { 0 };
+
+  /* "performed" for request 5, bundled after a DATA chunk */
+  g_assert_cmpint (responses (COMMON DATA "82 00 00 10 00 10 00 0c 00 00 00 "
+          "05 00 00 00 01", a), ==, 1);
+  g_assert_cmpuint (g_array_index (a, guint32, 0), ==, 5);
+  g_assert_cmpuint (g_array_index (a, guint32, 1), ==, 1);
+  /* "in progress" with the two TSNs, in one chunk with a request */
+  g_assert_cmpint (responses (COMMON "82 00 00 2a 00 10 00 14 00 00 00 07 "
+          "00 00 00 06 00 00 00 20 00 00 00 30 00 0d 00 12 00 00 00 05 00 00 "
+          "00 04 00 00 00 10 00 05 00 00", a), ==, 1);
+  g_assert_cmpuint (g_array_index (a, guint32, 0), ==, 7);
+  g_assert_cmpuint (g_array_index (a, guint32, 1), ==, 6);
+  /* the same packet's request is still read by the request walk */
+  g_assert_cmpint (parse (COMMON "82 00 00 2a 00 10 00 14 00 00 00 07 00 00 "
+          "00 06 00 00 00 20 00 00 00 30 00 0d 00 12 00 00 00 05 00 00 00 04 "
+          "00 00 00 10 00 05 00 00", &s), ==, 1);
+  g_assert_cmpuint (STREAM (&s, 0), ==, 5);
+  /* neither 12 nor 20 bytes: malformed */
+  g_assert_cmpint (responses (COMMON "82 00 00 14 00 10 00 10 00 00 00 05 "
+          "00 00 00 01 00 00 00 00", a), ==, -1);
+  g_assert_cmpint (responses (COMMON DATA, a), ==, 0);
+  g_array_unref (s.streams);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,5 +227,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sctp/no-reset", test_no_reset);
   g_test_add_func ("/sctp/malformed", test_malformed);
   g_test_add_func ("/sctp/chunk-types", test_chunk_types);
+  g_test_add_func ("/sctp/responses", test_responses);
   return g_test_run ();
 }
