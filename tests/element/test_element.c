@@ -469,6 +469,24 @@ test_raw_pipelined_data_after_confirmation (void)
   rx_free (rx);
 }
 
+/* The raw peer dials /echo/1.0.0 on its open channel @ch with "hello" in
+ * the same frame: our substream 0 opens, "hello" reaches our src pad, and
+ * our answer (the same header + echo, one frame: 36 bytes) reaches the raw
+ * peer's first channel record. */
+static void
+raw_dial_echo_hello (Harness * h, Rx * rx, GstWebRTCDataChannel * ch)
+{
+  Event *e;
+
+  raw_send_hex (ch, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_true (rx_wait (rx, 5, FALSE));
+  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
+  g_assert_true (raw_wait_rx (h, 0, 36));
+}
+
 /* L10 / L5, js-libp2p style: the raw peer dials us with header, proposal
  * and data in one frame, and (second channel) a frame whose varint and
  * body come as two data-channel messages; both keep the data. */
@@ -483,14 +501,7 @@ test_raw_dials_us_with_data (void)
   link_src_to_rx (h->a, rx);
   harness_start (h);
   c1 = raw_open_channel (h);
-  raw_send_hex (c1, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
-  e = wait_event (h, 'a', 'o', 0);
-  g_assert_nonnull (e);
-  g_assert_cmpstr (e->protocol, ==, ECHO_P);
-  g_assert_true (rx_wait (rx, 5, FALSE));
-  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
-  /* our answer: the same header + echo, one frame */
-  g_assert_true (raw_wait_rx (h, 0, 36));
+  raw_dial_echo_hello (h, rx, c1);
 
   c2 = raw_open_channel (h);
   raw_send_hex (c2, "28");
@@ -524,7 +535,6 @@ test_raw_reuses_id_0 (void)
   GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
   gint64 end;
   gint id = -1;
-  Event *e;
 
   link_src_to_rx (h->a, rx);
   harness_start (h);
@@ -548,13 +558,7 @@ test_raw_reuses_id_0 (void)
   g_assert_cmpint (id, ==, 0);
   raw_add_channel (h, c0);
   g_assert_true (raw_wait_open (c0));
-  raw_send_hex (c0, "28 12 26 " HDR ECHO_M "68 65 6c 6c 6f");
-  e = wait_event (h, 'a', 'o', 0);
-  g_assert_nonnull (e);
-  g_assert_cmpstr (e->protocol, ==, ECHO_P);
-  g_assert_true (rx_wait (rx, 5, FALSE));
-  g_assert_cmpmem (rx->data->data, 5, "hello", 5);
-  g_assert_true (raw_wait_rx (h, 0, 36));
+  raw_dial_echo_hello (h, rx, c0);
 
   g_object_unref (c0);
   harness_free (h);
