@@ -540,6 +540,29 @@ echo_eos (GstAppSink * sink, gpointer user_data)
   gst_app_src_end_of_stream (GST_APP_SRC (user_data));
 }
 
+/* gst_element_sync_state_with_parent() from a pad-added handler (a
+ * streaming thread) races the test's own shutdown: the handler may read
+ * the pipeline's PLAYING, the pipeline go down over its children, and the
+ * handler then set its new element to PLAYING in a stopped pipeline (whose
+ * dispose then fails: "Trying to dispose element appsrc122, but it is in
+ * PLAYING", 2 of 3 ASan runs of fifty-mixed).  Once the element is set,
+ * the pipeline's target is read again: still PLAYING means the pipeline's
+ * own state change has not begun and will take the element down with its
+ * other children; lower means it began, and the element follows it here. */
+static void
+sync_with_pipeline (GstElement * e)
+{
+  GstElement *parent = GST_ELEMENT_PARENT (e);
+  GstState target;
+
+  gst_element_sync_state_with_parent (e);
+  GST_OBJECT_LOCK (parent);
+  target = GST_STATE_TARGET (parent);
+  GST_OBJECT_UNLOCK (parent);
+  if (target < GST_STATE_PLAYING)
+    gst_element_set_state (e, target);
+}
+
 static void
 pad_added_echo (GstElement * el, GstPad * pad, Harness * h)
 {
@@ -559,8 +582,8 @@ pad_added_echo (GstElement * el, GstPad * pad, Harness * h)
   cb.eos = echo_eos;
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, src, NULL);
   gst_bin_add_many (GST_BIN (h->pipe), sink, src, NULL);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (src);
+  sync_with_pipeline (sink);
+  sync_with_pipeline (src);
   sinkpad = gst_element_get_static_pad (sink, "sink");
   srcpad = gst_element_get_static_pad (src, "src");
   back = gst_element_request_pad_simple (el, name);
@@ -616,7 +639,7 @@ link_appsink (GstElement * el, GstPad * pad)
 
   g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
   gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (el)), sink);
-  gst_element_sync_state_with_parent (sink);
+  sync_with_pipeline (sink);
   sp = gst_element_get_static_pad (sink, "sink");
   g_assert_cmpint (gst_pad_link (pad, sp), ==, GST_PAD_LINK_OK);
   gst_object_unref (sp);
