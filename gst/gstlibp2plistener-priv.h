@@ -84,6 +84,11 @@ struct _GstLibp2pListener
   guint next_client;            /* names children */
   guint64 refused;              /* over a bound */
   guint64 dropped;              /* datagrams from nobody we know, bad STUN */
+
+  /* the listener's own pads (gstlibp2plistenpads.c) */
+  GHashTable *key_next;         /* key -> the next substream number */
+  GHashTable *exposed;          /* sink_<key>_<n> -> the client's substream */
+  GList *waiting_sinks;         /* requested sink pads not bound yet */
 };
 
 enum
@@ -108,6 +113,18 @@ G_GNUC_INTERNAL gboolean listener_socket_start (GstLibp2pListener * self,
     GError ** error);
 G_GNUC_INTERNAL void listener_socket_stop (GstLibp2pListener * self);
 extern const GstLibp2pAcceptFuncs gst_libp2p_listener_accept_funcs;
+
+/* gstlibp2plistenpads.c: the listener's src_<key>_<n> and
+ * sink_<key>_<n> pads, every client's substreams numbered listener-wide */
+G_GNUC_INTERNAL void listener_pads_class_init (GstElementClass * klass);
+G_GNUC_INTERNAL void listener_pads_init (GstLibp2pListener * self);
+G_GNUC_INTERNAL void listener_pads_finalize (GstLibp2pListener * self);
+/* a new client, before connection-added */
+G_GNUC_INTERNAL void listener_pads_watch (GstLibp2pListener * self,
+    GstElement * child);
+/* a client stopped: its pads still on the listener go */
+G_GNUC_INTERNAL void listener_pads_client_gone (GstLibp2pListener * self,
+    GstElement * child);
 
 G_END_DECLS
 

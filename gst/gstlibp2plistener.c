@@ -99,6 +99,7 @@ remove_now (GstLibp2pListener * self, GstLibp2pClient * c, const GError * e)
   gst_libp2p_ice_detach (c->ice);
   gst_element_set_locked_state (bin, TRUE);
   gst_element_set_state (bin, GST_STATE_NULL);
+  listener_pads_client_gone (self, bin);
   if (GST_OBJECT_PARENT (bin) == GST_OBJECT (self))
     gst_bin_remove (GST_BIN (self), bin);
   GST_INFO_OBJECT (self, "removed %s (%s): %s", GST_ELEMENT_NAME (bin),
@@ -627,6 +628,7 @@ gst_libp2p_listener_finalize (GObject * object)
   g_free (self->certificate_error);
   g_free (self->protocols);
   g_strfreev (self->multiaddrs);
+  listener_pads_finalize (self);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -643,6 +645,7 @@ gst_libp2p_listener_class_init (GstLibp2pListenerClass * klass)
   element_class->change_state = gst_libp2p_listener_change_state;
   install_properties (gobject_class);
   install_signals (gobject_class);
+  listener_pads_class_init (element_class);
   gst_element_class_set_static_metadata (element_class,
       "libp2p WebRTC-direct listener", "Network/Bin",
       "Listens for WebRTC-direct clients (browsers, smoldot, libp2p nodes) "
@@ -656,6 +659,7 @@ static void
 gst_libp2p_listener_init (GstLibp2pListener * self)
 {
   g_mutex_init (&self->lock);
+  listener_pads_init (self);
   set_listen_address_locked (self, DEFAULT_LISTEN_ADDRESS);
   self->max_connections = DEFAULT_MAX_CONNECTIONS;
   self->max_half_open = DEFAULT_MAX_HALF_OPEN;

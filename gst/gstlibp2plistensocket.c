@@ -338,6 +338,7 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
   GST_INFO_OBJECT (self, "new client %s at %s (v%d credentials)",
       GST_ELEMENT_NAME (bin), c->multiaddr, ck->creds.version);
 
+  listener_pads_watch (self, bin);
   /* the application connects to the element's signals here, before it
    * can carry anything */
   g_signal_emit (self, gst_libp2p_listener_signals[LSIGNAL_CONNECTION_ADDED],

@@ -590,6 +590,264 @@ test_v2_credentials (void)
   seen_clear (&s);
 }
 
+/* ---- the listener's own pads (a gst-launch-1.0 line serving clients) ---- */
+
+static void
+collect_init (Dial * c, GstElement * pipe, const gchar * sink_name)
+{
+  GstAppSinkCallbacks cb = { dial_eos, NULL, dial_sample };
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), sink_name);
+
+  memset (c, 0, sizeof (*c));
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+  c->got = g_byte_array_new ();
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cb, c, NULL);
+  gst_object_unref (sink);
+}
+
+/* TRUE once EOS came after exactly @want */
+static gboolean
+collect_wait (Dial * c, const GByteArray * want)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_S * G_TIME_SPAN_SECOND;
+  gboolean ok;
+
+  g_mutex_lock (&c->lock);
+  while (!c->eos)
+    if (!g_cond_wait_until (&c->cond, &c->lock, end))
+      break;
+  ok = c->eos && c->got->len == want->len &&
+      memcmp (c->got->data, want->data, want->len) == 0;
+  if (!ok)
+    g_printerr ("collected %u bytes (eos %d), wanted %u\n", c->got->len,
+        c->eos, want->len);
+  g_mutex_unlock (&c->lock);
+  return ok;
+}
+
+static void
+collect_clear (Dial * c)
+{
+  g_byte_array_unref (c->got);
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+}
+
+static GByteArray *
+random_bytes (gsize n)
+{
+  GByteArray *b = g_byte_array_sized_new (n);
+  gsize i;
+
+  g_byte_array_set_size (b, n);
+  for (i = 0; i < n; i++)
+    b->data[i] = (guint8) g_random_int ();
+  return b;
+}
+
+static void
+push_all (GstElement * pipe, const gchar * src_name, const GByteArray * b)
+{
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), src_name);
+  gsize off;
+
+  for (off = 0; off < b->len; off += 16384)
+    gst_app_src_push_buffer (GST_APP_SRC (src),
+        gst_buffer_new_memdup (b->data + off, MIN (16384, b->len - off)));
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  gst_object_unref (src);
+}
+
+static gboolean
+has_pad (GstElement * e, const gchar * name, gboolean want)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_S * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < end) {
+    GstPad *pad = gst_element_get_static_pad (e, name);
+
+    if (pad)
+      gst_object_unref (pad);
+    if ((pad != NULL) == want)
+      return TRUE;
+    g_usleep (20000);
+  }
+  return FALSE;
+}
+
+/* names of the pads a listener added */
+typedef struct
+{
+  GMutex lock;
+  GPtrArray *names;
+} Added;
+
+static void
+added_init (Added * a)
+{
+  g_mutex_init (&a->lock);
+  a->names = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+added_clear (Added * a)
+{
+  g_ptr_array_unref (a->names);
+  g_mutex_clear (&a->lock);
+}
+
+static void
+added_pad (GstElement * e, GstPad * pad, Added * a)
+{
+  g_mutex_lock (&a->lock);
+  g_ptr_array_add (a->names, g_strdup (GST_PAD_NAME (pad)));
+  g_mutex_unlock (&a->lock);
+}
+
+static gboolean
+wait_added (Added * a, const gchar * name)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_S * G_TIME_SPAN_SECOND;
+  gboolean found = FALSE;
+  guint i;
+
+  while (!found && g_get_monotonic_time () < end) {
+    g_mutex_lock (&a->lock);
+    for (i = 0; i < a->names->len; i++)
+      found |= g_str_equal (g_ptr_array_index (a->names, i), name);
+    g_mutex_unlock (&a->lock);
+    if (!found)
+      g_usleep (20000);
+  }
+  return found;
+}
+
+/* The listener's pads, as a gst-launch-1.0 line uses them: a file written
+ * into sink_file-1-0-0_0 before any client exists goes to the first
+ * client that opens /file/1.0.0 (then FIN); what the first client sends
+ * on /upload/1.0.0 comes out of src_upload-1-0-0_0; a second client's
+ * upload is substream 1 of that key; the pads go with the clients. */
+static void
+test_launch_pads (void)
+{
+  g_autoptr (GByteArray) file = random_bytes (300000);
+  g_autoptr (GByteArray) upload = random_bytes (200000);
+  g_autoptr (GByteArray) nothing = g_byte_array_new ();
+  GstElement *lpipe, *listener, *dpipe[2];
+  g_autofree gchar *addr = NULL;
+  Dial up, got[2];
+  Added added;
+  guint i;
+
+  lpipe = gst_parse_launch ("appsrc name=file format=bytes "
+      "! l.sink_file-1-0-0_0 libp2plistener name=l "
+      "protocols=/file/1.0.0,/upload/1.0.0 "
+      "l.src_upload-1-0-0_0 ! appsink name=up sync=false", NULL);
+  g_assert_nonnull (lpipe);
+  collect_init (&up, lpipe, "up");
+  g_assert_cmpint (gst_element_set_state (lpipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  listener = gst_bin_get_by_name (GST_BIN (lpipe), "l");
+  added_init (&added);
+  g_signal_connect (listener, "pad-added", G_CALLBACK (added_pad), &added);
+  addr = first_multiaddr (listener);
+  /* written before anyone is there: it waits for the substream */
+  push_all (lpipe, "file", file);
+
+  for (i = 0; i < 2; i++) {
+    g_autofree gchar *desc = g_strdup_printf ("appsrc name=src format=bytes "
+        "! p.sink_upload-1-0-0_0 libp2pwebrtcbin name=p "
+        "protocols=/file/1.0.0,/upload/1.0.0 peer-address=%s "
+        "appsrc name=none format=bytes ! p.sink_file-1-0-0_0 "
+        "p.src_file-1-0-0_0 ! appsink name=file sync=false", addr);
+
+    dpipe[i] = gst_parse_launch (desc, NULL);
+    g_assert_nonnull (dpipe[i]);
+    collect_init (&got[i], dpipe[i], "file");
+    g_assert_cmpint (gst_element_set_state (dpipe[i], GST_STATE_PLAYING),
+        !=, GST_STATE_CHANGE_FAILURE);
+    push_all (dpipe[i], "src", upload);
+    push_all (dpipe[i], "none", nothing);
+    if (i == 0) {
+      /* the first client: the file, and its upload out of the listener */
+      g_assert_true (collect_wait (&got[0], file));
+      g_assert_true (collect_wait (&up, upload));
+    }
+  }
+  /* the second client's substreams are number 1 of each key; nothing
+   * writes into its /file/1.0.0 (sink_file-1-0-0_0 was the first's), so
+   * it gets FIN at once (docs/element.md, "Half-close") */
+  g_assert_true (collect_wait (&got[1], nothing));
+  g_assert_true (wait_added (&added, "src_upload-1-0-0_1"));
+  g_assert_true (wait_added (&added, "src_file-1-0-0_1"));
+  for (i = 0; i < 2; i++) {
+    gst_element_set_state (dpipe[i], GST_STATE_NULL);
+    gst_object_unref (dpipe[i]);
+    collect_clear (&got[i]);
+  }
+  /* gone with their clients; their numbers are not given again */
+  g_assert_true (has_pad (listener, "src_upload-1-0-0_1", FALSE));
+  g_assert_true (has_pad (listener, "src_file-1-0-0_1", FALSE));
+  g_assert_true (has_pad (listener, "src_upload-1-0-0_0", FALSE));
+  g_assert_null (gst_element_request_pad_simple (listener,
+          "sink_upload-1-0-0_1"));
+  gst_element_set_state (lpipe, GST_STATE_NULL);
+  gst_object_unref (listener);
+  gst_object_unref (lpipe);
+  collect_clear (&up);
+  added_clear (&added);
+}
+
+static gpointer
+stop_later (gpointer pipe)
+{
+  g_usleep (300000);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  return NULL;
+}
+
+/* A sink pad requested while no client is there waits, and gives up at
+ * once when the listener stops; bad names are refused. */
+static void
+test_launch_pad_waits (void)
+{
+  GstElement *lpipe, *listener;
+  GstPad *pad;
+  GstFlowReturn ret;
+  GThread *stopper;
+  gint64 t0;
+
+  lpipe = gst_pipeline_new (NULL);
+  listener = gst_element_factory_make ("libp2plistener", NULL);
+  g_object_set (listener, "protocols", "/echo/1.0.0", NULL);
+  gst_bin_add (GST_BIN (lpipe), gst_object_ref (listener));
+  pad = gst_element_request_pad_simple (listener, "sink_echo-1-0-0_1");
+  g_assert_nonnull (pad);
+  g_assert_null (gst_element_request_pad_simple (listener, "sink_echo_x"));
+  g_assert_null (gst_element_request_pad_simple (listener, "sink_a.b_0"));
+  g_assert_cmpint (gst_element_set_state (lpipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  {
+    GstSegment seg;
+
+    gst_segment_init (&seg, GST_FORMAT_BYTES);
+    gst_pad_send_event (pad, gst_event_new_stream_start ("s"));
+    gst_pad_send_event (pad, gst_event_new_segment (&seg));
+  }
+  t0 = g_get_monotonic_time ();
+  stopper = g_thread_new ("stop", stop_later, lpipe);
+  ret = gst_pad_chain (pad, gst_buffer_new_allocate (NULL, 10, NULL));
+  g_thread_join (stopper);
+  g_assert_cmpint (ret, ==, GST_FLOW_FLUSHING);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 250000);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+  gst_element_release_request_pad (listener, pad);
+  gst_object_unref (pad);
+  gst_object_unref (listener);
+  gst_object_unref (lpipe);
+}
+
 /* A saved certificate and key give the same multiaddr again. */
 static void
 test_stable_multiaddr (void)
@@ -634,5 +892,7 @@ main (int argc, char **argv)
   g_test_add_func ("/listener/bounds", test_bounds);
   g_test_add_func ("/listener/v2-credentials", test_v2_credentials);
   g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);
+  g_test_add_func ("/listener/launch-pads", test_launch_pads);
+  g_test_add_func ("/listener/launch-pad-waits", test_launch_pad_waits);
   return g_test_run ();
 }

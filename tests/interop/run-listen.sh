@@ -8,7 +8,12 @@
 #  3. our own dialer, the README's gst-launch-1.0 line, sends a 3 MiB file
 #     to the same listener and gets it back;
 #  4. a gst-launch-1.0 line with libp2plistener alone shows its multiaddr
-#     with -m (the libp2p-listening message).
+#     with -m (the libp2p-listening message);
+#  5. gst-launch-1.0 lines serve clients with the listener's own pads: a
+#     file written into sink_file-1-0-0_0 reaches our gst-launch dialer
+#     that opens /file/1.0.0; a file our dialer uploads on /upload/1.0.0
+#     comes out of src_upload-1-0-0_0 into a filesink, and that listener
+#     line ends by itself (EOS).
 # Usage: run-listen.sh <listen-echo binary>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -99,3 +104,54 @@ LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
 grep -qE 'libp2p-listening, multiaddr=\(string\)/ip4/127\.0\.0\.1/udp/[0-9]+/webrtc-direct/certhash/u[A-Za-z0-9_-]+/p2p/12D3KooW' "$work/l.out" ||
   fail "no multiaddr from gst-launch-1.0 -m libp2plistener" "$work/l.out"
 echo "gst-launch-1.0 -m libp2plistener: $(grep -o 'multiaddr=(string)[^,]*' "$work/l.out" | head -1)"
+
+# 5. a listener line serves a file to the first client that opens
+#    /file/1.0.0 (-m prints the multiaddr; stdout line-buffered to read it
+#    while the line runs)
+launch_bg () {  # output file, gst-launch-1.0 arguments...
+  local out=$1; shift
+  LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+    stdbuf -oL timeout 60 gst-launch-1.0 "$@" > "$out" 2>&1 &
+}
+listening_addr () {  # output file of a line with -m
+  for _ in $(seq 1 100); do
+    grep -q 'libp2p-listening' "$1" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -o 'multiaddr=(string)[^,]*' "$1" | head -1 | sed 's/multiaddr=(string)//'
+}
+head -c 2097152 /dev/urandom > "$work/file"
+launch_bg "$work/serve.out" -m filesrc location="$work/file" ! l.sink_file-1-0-0_0 \
+  libp2plistener name=l listen-address=/ip4/127.0.0.1/udp/0/webrtc-direct \
+  protocols=/file/1.0.0
+lpid=$!
+addr=$(listening_addr "$work/serve.out")
+[ -n "$addr" ] || fail "no multiaddr from the serving listener line" "$work/serve.out"
+start=$(date +%s.%N)
+LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+  timeout 30 gst-launch-1.0 fakesrc num-buffers=0 ! p.sink_file-1-0-0_0 \
+  libp2pwebrtcbin name=p peer-address="$addr" protocols=/file/1.0.0 \
+  p.src_file-1-0-0_0 ! filesink location="$work/fetched" > "$work/fetch.out" 2>&1 ||
+  fail "gst-launch-1.0 dialer fetching /file/1.0.0" "$work/fetch.out"
+end=$(date +%s.%N)
+kill -INT $lpid 2>/dev/null; wait $lpid 2>/dev/null || true
+cmp "$work/file" "$work/fetched" || fail "the fetched file differs" "$work/serve.out"
+echo "gst-launch-1.0 listener served 2 MiB to a gst-launch-1.0 dialer, identical, dialer line $(awk "BEGIN { printf \"%.2f\", $end - $start }") s"
+
+#    and a listener line receives an upload, ending by itself at its EOS
+launch_bg "$work/recv.out" -m libp2plistener name=l \
+  listen-address=/ip4/127.0.0.1/udp/0/webrtc-direct protocols=/upload/1.0.0 \
+  l.src_upload-1-0-0_0 ! filesink location="$work/received"
+lpid=$!
+addr=$(listening_addr "$work/recv.out")
+[ -n "$addr" ] || fail "no multiaddr from the receiving listener line" "$work/recv.out"
+LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+  timeout 30 gst-launch-1.0 filesrc location="$work/file" ! p.sink_upload-1-0-0_0 \
+  libp2pwebrtcbin name=p peer-address="$addr" protocols=/upload/1.0.0 \
+  > "$work/upload.out" 2>&1 &
+dpid=$!
+wait $lpid || fail "the receiving listener line failed" "$work/recv.out"
+grep -q 'Got EOS from element' "$work/recv.out" || fail "the receiving line did not end with EOS" "$work/recv.out"
+kill -INT $dpid 2>/dev/null; wait $dpid 2>/dev/null || true
+cmp "$work/file" "$work/received" || fail "the received file differs" "$work/recv.out"
+echo "gst-launch-1.0 listener received 2 MiB from a gst-launch-1.0 dialer, identical, and ended (EOS)"
