@@ -31,20 +31,29 @@ G_BEGIN_DECLS
 /* RFC 7675: consent expires 30 s after the last check that succeeded */
 #define DEFAULT_CONSENT_TIMEOUT (30 * GST_SECOND)
 #define DEFAULT_RECEIVE_BUFFER (4 * 1024 * 1024)
+/* a browser checks from each of its host candidates (go-libp2p keeps 32) */
+#define DEFAULT_MAX_ADDRESSES 8
+
+/* Where a client's ICE agent sends: the address it chose last (RFC 8445
+ * §7.3.1.5: the pair of the latest USE-CANDIDATE request). Shared by the
+ * client and its agent, which webrtcbin may keep past the removal. */
+typedef struct _GstLibp2pDest GstLibp2pDest;
 
 /* One client: from its first valid Binding Request to its removal. */
 typedef struct
 {
   gint ref;
   /* constant */
-  GSocketAddress *address;
-  gchar *key;                   /* "<host> <port>": the table's key */
+  GSocketAddress *address;      /* the first source address */
   gchar *multiaddr;             /* /ip4/<host>/udp/<port>/webrtc-direct */
   gchar *local;                 /* our ICE ufrag = password */
   gchar *username;              /* the USERNAME its requests carry */
   GstObject *ice;               /* the GstLibp2pIce */
   GstElement *bin;              /* its libp2pwebrtcbin */
+  GstLibp2pDest *dest;
   /* self->lock */
+  GPtrArray *keys;              /* "<host> <port>" of each source address,
+                                 * the first first: its keys in clients */
   gint64 last_check;            /* monotonic us of the last valid request */
   gboolean authenticated;       /* Noise done */
   gboolean removing;
@@ -78,8 +87,12 @@ struct _GstLibp2pListener
   gchar **multiaddrs;
   GThread *thread;
   GCancellable *cancel;
-  GHashTable *clients;          /* key -> GstLibp2pClient */
+  GHashTable *clients;          /* source address key -> GstLibp2pClient
+                                 * (a reference per key) */
+  GHashTable *by_username;      /* USERNAME -> GstLibp2pClient */
+  guint n_clients;
   guint half_open;
+  guint max_addresses;
   GHashTable *new_per_source;   /* host -> its new clients this second */
   guint next_client;            /* names children */
   guint64 refused;              /* over a bound */
@@ -101,6 +114,10 @@ enum
 extern guint gst_libp2p_listener_signals[LSIGNAL_LAST];
 
 G_GNUC_INTERNAL GstLibp2pClient *listener_client_ref (GstLibp2pClient * c);
+/* Takes @c out of the tables; the references of its keys but one are
+ * dropped, that one is returned to the caller. */
+G_GNUC_INTERNAL void listener_client_take_locked (GstLibp2pListener * self,
+    GstLibp2pClient * c);
 G_GNUC_INTERNAL void listener_client_unref (GstLibp2pClient * c);
 /* A client's connection ended or must go (any thread): it is taken out of
  * the table at once and its element stopped and removed from the

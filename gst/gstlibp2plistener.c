@@ -59,6 +59,7 @@ enum
   LPROP_MAX_CONNECTIONS,
   LPROP_MAX_HALF_OPEN,
   LPROP_MAX_NEW_PER_SOURCE,
+  LPROP_MAX_ADDRESSES,
   LPROP_HANDSHAKE_TIMEOUT,
   LPROP_CONSENT_TIMEOUT,
   LPROP_RECEIVE_BUFFER,
@@ -133,10 +134,7 @@ listener_remove_client (GstLibp2pListener * self, GstLibp2pClient * c,
     g_mutex_unlock (&self->lock);
     return;
   }
-  c->removing = TRUE;
-  if (!c->authenticated)
-    self->half_open--;
-  g_hash_table_steal (self->clients, c->key);
+  listener_client_take_locked (self, c);
   g_mutex_unlock (&self->lock);
   r = g_new0 (Removal, 1);
   r->client = c;                /* the table's reference */
@@ -314,12 +312,19 @@ stop (GstLibp2pListener * self)
   g_mutex_lock (&self->lock);
   clients = self->clients;
   self->clients = NULL;
+  g_clear_pointer (&self->by_username, g_hash_table_unref);
+  self->n_clients = 0;
   g_mutex_unlock (&self->lock);
   if (clients) {
     g_hash_table_iter_init (&it, clients);
     while (g_hash_table_iter_next (&it, NULL, &v)) {
-      ((GstLibp2pClient *) v)->removing = TRUE;
-      remove_now (self, v, err);
+      GstLibp2pClient *c = v;
+
+      /* (once per client: the table has a key per source address) */
+      if (c->removing)
+        continue;
+      c->removing = TRUE;
+      remove_now (self, c, err);
     }
     g_hash_table_unref (clients);
   }
@@ -368,8 +373,7 @@ get_stats (GstLibp2pListener * self)
 
   g_mutex_lock (&self->lock);
   s = gst_structure_new ("application/x-libp2p-listener-stats",
-      "connections", G_TYPE_UINT, self->clients ?
-      g_hash_table_size (self->clients) : 0, "half-open", G_TYPE_UINT,
+      "connections", G_TYPE_UINT, self->n_clients, "half-open", G_TYPE_UINT,
       self->half_open, "refused", G_TYPE_UINT64, self->refused, "dropped",
       G_TYPE_UINT64, (guint64) self->dropped, NULL);
   g_mutex_unlock (&self->lock);
@@ -428,6 +432,9 @@ gst_libp2p_listener_set_property (GObject * object, guint prop_id,
       break;
     case LPROP_MAX_NEW_PER_SOURCE:
       self->max_new_per_source = g_value_get_uint (value);
+      break;
+    case LPROP_MAX_ADDRESSES:
+      self->max_addresses = g_value_get_uint (value);
       break;
     case LPROP_HANDSHAKE_TIMEOUT:
       self->handshake_timeout = g_value_get_uint64 (value);
@@ -491,6 +498,9 @@ gst_libp2p_listener_get_property (GObject * object, guint prop_id,
       break;
     case LPROP_MAX_NEW_PER_SOURCE:
       g_value_set_uint (value, self->max_new_per_source);
+      break;
+    case LPROP_MAX_ADDRESSES:
+      g_value_set_uint (value, self->max_addresses);
       break;
     case LPROP_HANDSHAKE_TIMEOUT:
       g_value_set_uint64 (value, self->handshake_timeout);
@@ -558,6 +568,12 @@ install_properties (GObjectClass * klass)
       g_param_spec_uint ("max-new-per-source", "Max new per source", "New "
           "clients (ICE usernames) one IP address may start per second", 0,
           G_MAXUINT, DEFAULT_MAX_NEW_PER_SOURCE, rw));
+  g_object_class_install_property (klass, LPROP_MAX_ADDRESSES,
+      g_param_spec_uint ("max-addresses-per-ufrag", "Max addresses per "
+          "ufrag", "Source addresses one client (ICE username) may check "
+          "from; a request from one more gets no answer. Data goes to the "
+          "address of its latest USE-CANDIDATE request", 1, 1024,
+          DEFAULT_MAX_ADDRESSES, rw));
   g_object_class_install_property (klass, LPROP_HANDSHAKE_TIMEOUT,
       g_param_spec_uint64 ("handshake-timeout", "Handshake timeout", "A "
           "client's ICE, DTLS, SCTP and Noise must finish within this (ns)",
@@ -664,6 +680,7 @@ gst_libp2p_listener_init (GstLibp2pListener * self)
   self->max_connections = DEFAULT_MAX_CONNECTIONS;
   self->max_half_open = DEFAULT_MAX_HALF_OPEN;
   self->max_new_per_source = DEFAULT_MAX_NEW_PER_SOURCE;
+  self->max_addresses = DEFAULT_MAX_ADDRESSES;
   self->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
   self->consent_timeout = DEFAULT_CONSENT_TIMEOUT;
   self->receive_buffer = DEFAULT_RECEIVE_BUFFER;

@@ -46,6 +46,90 @@ static const uint16_t stun_known[] = {
   STUN_ATTRIBUTE_ICE_CONTROLLING, 0
 };
 
+/* ---- where a client's agent sends ---- */
+
+struct _GstLibp2pDest
+{
+  gint ref;
+  GSocket *socket;
+  GMutex lock;
+  GSocketAddress *address;      /* lock */
+};
+
+static GstLibp2pDest *
+dest_new (GSocket * socket, GSocketAddress * address)
+{
+  GstLibp2pDest *d = g_new0 (GstLibp2pDest, 1);
+
+  d->ref = 1;
+  d->socket = g_object_ref (socket);
+  d->address = g_object_ref (address);
+  g_mutex_init (&d->lock);
+  return d;
+}
+
+static GstLibp2pDest *
+dest_ref (GstLibp2pDest * d)
+{
+  g_atomic_int_inc (&d->ref);
+  return d;
+}
+
+static void
+dest_unref (gpointer p)
+{
+  GstLibp2pDest *d = p;
+
+  if (!g_atomic_int_dec_and_test (&d->ref))
+    return;
+  g_object_unref (d->socket);
+  g_object_unref (d->address);
+  g_mutex_clear (&d->lock);
+  g_free (d);
+}
+
+/* TRUE when @to is new */
+static gboolean
+dest_set_address (GstLibp2pDest * d, GSocketAddress * to)
+{
+  GInetSocketAddress *a = G_INET_SOCKET_ADDRESS (to), *b;
+  GSocketAddress *old;
+
+  g_mutex_lock (&d->lock);
+  old = d->address;
+  b = G_INET_SOCKET_ADDRESS (old);
+  if (g_inet_socket_address_get_port (a) == g_inet_socket_address_get_port (b)
+      && g_inet_address_equal (g_inet_socket_address_get_address (a),
+          g_inet_socket_address_get_address (b))) {
+    g_mutex_unlock (&d->lock);
+    return FALSE;
+  }
+  d->address = g_object_ref (to);
+  g_mutex_unlock (&d->lock);
+  g_object_unref (old);
+  return TRUE;
+}
+
+/* dtlssrtpenc's thread: one datagram to the client */
+static void
+client_send (gpointer data, GstBuffer * buffer)
+{
+  GstLibp2pDest *d = data;
+  GSocketAddress *to;
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return;
+  g_mutex_lock (&d->lock);
+  to = g_object_ref (d->address);
+  g_mutex_unlock (&d->lock);
+  /* non-blocking: a full send buffer drops it, as a network would */
+  g_socket_send_to (d->socket, to, (const gchar *) map.data, map.size, NULL,
+      NULL);
+  g_object_unref (to);
+  gst_buffer_unmap (buffer, &map);
+}
+
 /* ---- clients ---- */
 
 GstLibp2pClient *
@@ -63,11 +147,30 @@ listener_client_unref (GstLibp2pClient * c)
   g_clear_object (&c->address);
   gst_clear_object (&c->ice);
   gst_clear_object (&c->bin);
-  g_free (c->key);
+  g_clear_pointer (&c->dest, dest_unref);
+  g_ptr_array_unref (c->keys);
   g_free (c->multiaddr);
   g_free (c->local);
   g_free (c->username);
   g_free (c);
+}
+
+void
+listener_client_take_locked (GstLibp2pListener * self, GstLibp2pClient * c)
+{
+  guint i;
+
+  c->removing = TRUE;
+  if (!c->authenticated)
+    self->half_open--;
+  self->n_clients--;
+  g_hash_table_remove (self->by_username, c->username);
+  for (i = 0; i < c->keys->len; i++) {
+    g_hash_table_steal (self->clients, g_ptr_array_index (c->keys, i));
+    /* the table's references but one (the caller's now) */
+    if (i > 0)
+      listener_client_unref (c);
+  }
 }
 
 static gchar *
@@ -78,39 +181,6 @@ address_key (GSocketAddress * a, gchar ** host, guint16 * port)
   *host = g_inet_address_to_string (g_inet_socket_address_get_address (ia));
   *port = g_inet_socket_address_get_port (ia);
   return g_strdup_printf ("%s %u", *host, *port);
-}
-
-/* Where a client's agent sends: its own copy, so that the agent (which
- * webrtcbin may keep past the client's removal) holds no client. */
-typedef struct
-{
-  GSocket *socket;
-  GSocketAddress *address;
-} Dest;
-
-static void
-dest_free (gpointer p)
-{
-  Dest *d = p;
-
-  g_object_unref (d->socket);
-  g_object_unref (d->address);
-  g_free (d);
-}
-
-/* dtlssrtpenc's thread: one datagram to the client */
-static void
-client_send (gpointer data, GstBuffer * buffer)
-{
-  Dest *d = data;
-  GstMapInfo map;
-
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return;
-  /* non-blocking: a full send buffer drops it, as a network would */
-  g_socket_send_to (d->socket, d->address, (const gchar *) map.data,
-      map.size, NULL, NULL);
-  gst_buffer_unmap (buffer, &map);
 }
 
 /* ---- a client's element ---- */
@@ -224,7 +294,7 @@ admit_locked (GstLibp2pListener * self, const gchar * host,
     sc->start = now;
     sc->n = 0;
   }
-  if (g_hash_table_size (self->clients) >= self->max_connections)
+  if (self->n_clients >= self->max_connections)
     *why = "max-connections";
   else if (self->half_open >= self->max_half_open)
     *why = "max-half-open";
@@ -293,7 +363,6 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
   const gchar *why = NULL;
   guint16 port;
   GstElement *bin;
-  Dest *dest;
   gchar *key = address_key (from, &host, &port);
 
   g_mutex_lock (&self->lock);
@@ -310,7 +379,8 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
   c = g_new0 (GstLibp2pClient, 1);
   c->ref = 1;
   c->address = g_object_ref (from);
-  c->key = key;
+  c->keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (c->keys, key);
   c->multiaddr = g_strdup_printf ("/ip%d/%s/udp/%u/webrtc-direct",
       g_inet_address_get_family (g_inet_socket_address_get_address
           (G_INET_SOCKET_ADDRESS (from))) == G_SOCKET_FAMILY_IPV6 ? 6 : 4,
@@ -319,10 +389,8 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
   c->username = g_strdup_printf ("%s:%s", ck->creds.local,
       ck->creds.client_ufrag);
   c->last_check = g_get_monotonic_time ();
-  dest = g_new0 (Dest, 1);
-  dest->socket = g_object_ref (self->socket);
-  dest->address = g_object_ref (c->address);
-  c->ice = gst_libp2p_ice_new (client_send, dest, dest_free);
+  c->dest = dest_new (self->socket, from);
+  c->ice = gst_libp2p_ice_new (client_send, dest_ref (c->dest), dest_unref);
   bin = client_make_bin (self, c, &ck->creds, host, port);
   if (bin == NULL) {
     GST_ERROR_OBJECT (self, "cannot make the elements of a client");
@@ -344,12 +412,56 @@ client_new (GstLibp2pListener * self, GSocketAddress * from, Check * ck)
   g_signal_emit (self, gst_libp2p_listener_signals[LSIGNAL_CONNECTION_ADDED],
       0, bin, c->multiaddr);
   g_mutex_lock (&self->lock);
-  if (self->clients)
-    g_hash_table_insert (self->clients, c->key, listener_client_ref (c));
+  if (self->clients) {
+    g_hash_table_insert (self->clients, key, listener_client_ref (c));
+    g_hash_table_insert (self->by_username, c->username, c);
+    self->n_clients++;
+  }
   g_mutex_unlock (&self->lock);
   gst_bin_add (GST_BIN (self), bin);
   gst_element_sync_state_with_parent (bin);
   return c;
+}
+
+/* A valid request of a known client (its USERNAME) from another source
+ * address: that address becomes one of the client's, within
+ * max-addresses-per-ufrag.  FALSE when the USERNAME is nobody's; else
+ * *@out is the client (a reference) or NULL when the bound refuses. */
+static gboolean
+add_address (GstLibp2pListener * self, GSocketAddress * from, Check * ck,
+    GstLibp2pClient ** out)
+{
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", ck->creds.local,
+      ck->creds.client_ufrag);
+  g_autofree gchar *host = NULL;
+  guint16 port;
+  gchar *key = address_key (from, &host, &port);
+  GstLibp2pClient *c;
+
+  *out = NULL;
+  g_mutex_lock (&self->lock);
+  c = self->by_username ? g_hash_table_lookup (self->by_username, user) :
+      NULL;
+  if (c == NULL || c->removing) {
+    g_mutex_unlock (&self->lock);
+    g_free (key);
+    return c != NULL;
+  }
+  if (c->keys->len >= self->max_addresses) {
+    self->refused++;
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "refused source %s of %s: max-addresses-per-ufrag "
+        "(%u)", key, GST_ELEMENT_NAME (c->bin), self->max_addresses);
+    g_free (key);
+    return TRUE;
+  }
+  g_ptr_array_add (c->keys, key);
+  g_hash_table_insert (self->clients, key, listener_client_ref (c));
+  *out = listener_client_ref (c);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "%s also checks from %s (%u addresses)",
+      GST_ELEMENT_NAME (c->bin), key, c->keys->len);
+  return TRUE;
 }
 
 static void
@@ -396,13 +508,18 @@ on_stun (GstLibp2pListener * self, GSocketAddress * from,
     lp2p_ice_credentials_clear (&ck.creds);
     return;
   }
-  if (c == NULL)
+  if (c == NULL && !add_address (self, from, &ck, &c))
     c = client_new (self, from, &ck);
   if (c) {
     g_mutex_lock (&self->lock);
     c->last_check = g_get_monotonic_time ();
     g_mutex_unlock (&self->lock);
     send_reply (self, from, &agent, &msg);
+    /* the controlling agent's choice: send from now on where it asked */
+    if (stun_message_has_attribute (&msg, STUN_ATTRIBUTE_USE_CANDIDATE) &&
+        dest_set_address (c->dest, from))
+      GST_INFO_OBJECT (self, "%s nominated another of its addresses: data "
+          "goes there", GST_ELEMENT_NAME (c->bin));
     gst_libp2p_ice_set_connected (c->ice);
     if (c != known)
       listener_client_unref (c);
@@ -554,6 +671,8 @@ listener_socket_start (GstLibp2pListener * self, GError ** error)
   size_receive_buffer (self);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) listener_client_unref);
+  self->by_username = g_hash_table_new (g_str_hash, g_str_equal);
+  self->n_clients = 0;
   self->new_per_source = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, g_free);
   self->half_open = 0;

@@ -8,6 +8,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+#include <openssl/ssl.h>
 #include <stun/stunagent.h>
 #include <stun/usages/ice.h>
 #include <string.h>
@@ -848,6 +849,108 @@ test_launch_pad_waits (void)
   gst_object_unref (lpipe);
 }
 
+/* A DTLS 1.2 ClientHello, as a browser's first record after ICE */
+static GBytes *
+dtls_client_hello (void)
+{
+  SSL_CTX *ctx = SSL_CTX_new (DTLS_client_method ());
+  SSL *ssl = SSL_new (ctx);
+  BIO *rbio = BIO_new (BIO_s_mem ()), *wbio = BIO_new (BIO_s_mem ());
+  gchar *data;
+  glong n;
+  GBytes *out;
+
+  SSL_set_bio (ssl, rbio, wbio);
+  SSL_set_connect_state (ssl);
+  g_assert_cmpint (SSL_do_handshake (ssl), <=, 0);     /* wants to read */
+  n = BIO_get_mem_data (wbio, &data);
+  g_assert_cmpint (n, >, 13);
+  g_assert_cmpint (data[0], ==, 22);    /* handshake record */
+  out = g_bytes_new (data, n);
+  SSL_free (ssl);
+  SSL_CTX_free (ctx);
+  return out;
+}
+
+/* Datagrams whose first byte is @first that come back within @ms */
+static guint
+count_first_byte (GSocket * s, guint8 first, gint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  guint8 buf[2048];
+  guint n = 0;
+
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    gssize r;
+
+    if (left <= 0 || !g_socket_condition_timed_wait (s, G_IO_IN, left, NULL,
+            NULL))
+      break;
+    r = g_socket_receive (s, (gchar *) buf, sizeof (buf), NULL, NULL);
+    if (r > 0 && buf[0] == first)
+      n++;
+  }
+  return n;
+}
+
+/* One client (one USERNAME) checks from several source addresses, as a
+ * browser does from each host candidate: each address within
+ * max-addresses-per-ufrag is answered and is that one client's (one
+ * connection-added); one more gets no answer and counts as refused; data
+ * from any of its addresses reaches it, and what it sends goes to the
+ * address of the latest USE-CANDIDATE request
+ * (../shared/spec/webrtc-direct.md §1.5, §3.3). */
+static void
+test_addresses_per_ufrag (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autoptr (GSocketAddress) to = NULL;
+  g_autoptr (GBytes) hello = dtls_client_hello ();
+  g_autofree gchar *u = random_ufrag ();
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+  GSocket *a = raw_socket (), *b = raw_socket (), *c = raw_socket ();
+  guint8 buf[1500];
+  guint64 dropped;
+  gsize n;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "max-addresses-per-ufrag", 2, NULL);
+  to = listener_address (listener);
+  n = stun_request (buf, sizeof (buf), user, u);        /* USE-CANDIDATE */
+  send_to (a, to, buf, n);
+  g_assert_cmpuint (count_replies (a, 500), ==, 1);
+  send_to (b, to, buf, n);
+  g_assert_cmpuint (count_replies (b, 500), ==, 1);
+  send_to (c, to, buf, n);
+  g_assert_cmpuint (count_replies (c, 300), ==, 0);
+  g_assert_true (seen_wait (&s, &s.added, 1, WAIT_S));
+  g_assert_cmpuint (s.added, ==, 1);
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 1);
+  g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 1);
+
+  /* a ClientHello from a (not the nominated b): the client's DTLS server
+   * answers, to b; from c (nobody's) it is dropped */
+  dropped = stat_u64 (listener, "dropped");
+  send_to (a, to, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  g_assert_cmpuint (count_first_byte (b, 22, 2000), >=, 1);
+  g_assert_cmpuint (count_first_byte (a, 22, 200), ==, 0);
+  g_assert_cmpuint (stat_u64 (listener, "dropped"), ==, dropped);
+  send_to (c, to, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  g_assert_cmpuint (count_first_byte (c, 22, 300), ==, 0);
+  g_assert_cmpuint (stat_u64 (listener, "dropped"), ==, dropped + 1);
+
+  /* one removal for the one client, at the stop */
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_assert_cmpuint (s.removed, ==, 1);
+  gst_object_unref (pipe);
+  g_object_unref (a);
+  g_object_unref (b);
+  g_object_unref (c);
+  seen_clear (&s);
+}
+
 /* A saved certificate and key give the same multiaddr again. */
 static void
 test_stable_multiaddr (void)
@@ -892,6 +995,8 @@ main (int argc, char **argv)
   g_test_add_func ("/listener/bounds", test_bounds);
   g_test_add_func ("/listener/v2-credentials", test_v2_credentials);
   g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);
+  g_test_add_func ("/listener/addresses-per-ufrag",
+      test_addresses_per_ufrag);
   g_test_add_func ("/listener/launch-pads", test_launch_pads);
   g_test_add_func ("/listener/launch-pad-waits", test_launch_pad_waits);
   return g_test_run ();
