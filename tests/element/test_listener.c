@@ -265,6 +265,20 @@ dial_stop (Dial * d)
 
 /* ---- a raw UDP client ---- */
 
+/* a UDP socket on @ip (127.0.0.0/8: every address of it is loopback) */
+static GSocket *
+raw_socket_on (const gchar * ip)
+{
+  g_autoptr (GInetAddress) lo = g_inet_address_new_from_string (ip);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+
+  g_assert_true (g_socket_bind (s, any, FALSE, NULL));
+  g_socket_set_timeout (s, 0);
+  return s;
+}
+
 static GSocket *
 raw_socket (void)
 {
@@ -548,6 +562,62 @@ test_bounds (void)
   gst_element_set_state (pipe, GST_STATE_NULL);
   /* the stop removes the waiting one */
   g_assert_cmpuint (s.removed, ==, 1);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+
+  /* max-connections 2: a third client gets no answer, whatever its
+   * source */
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "max-connections", 2, NULL);
+  g_clear_object (&to);
+  to = listener_address (listener);
+  for (i = 0; i < 3; i++) {
+    g_autofree gchar *u = random_ufrag ();
+    g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+    g_autofree gchar *ip = g_strdup_printf ("127.0.0.%u", 11 + i);
+    g_autoptr (GSocket) other = raw_socket_on (ip);
+    gsize n = stun_request (buf, sizeof (buf), user, u);
+
+    send_to (other, to, buf, n);
+    g_assert_cmpuint (count_replies (other, 300), ==, (i < 2 ? 1 : 0));
+  }
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 2);
+  g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 1);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_assert_cmpuint (s.removed, ==, 2);
+  gst_object_unref (pipe);
+  seen_clear (&s);
+}
+
+/* A connected client that sends no Binding Request for consent-timeout
+ * is dropped and reported (RFC 7675).  Our dialer's libnice checks every
+ * 4-6 s once connected (keepalive-conncheck, docs/design.md): with a 1 s
+ * consent it is dropped between two checks although it is alive, which
+ * is what a client that went silent looks like to the listener; the
+ * dialer then sees its connection end. */
+static void
+test_consent (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autofree gchar *addr = NULL;
+  Dial d;
+  gint64 t0;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "consent-timeout",
+      (guint64) GST_SECOND, NULL);
+  addr = first_multiaddr (listener);
+  dial_start (&d, addr);
+  g_assert_true (seen_wait (&s, &s.ready, 1, WAIT_S));
+  t0 = g_get_monotonic_time ();
+  g_assert_true (seen_wait (&s, &s.removed, 1, 10));
+  g_printerr ("# removed %.2f s after Noise: %s\n", (g_get_monotonic_time ()
+          - t0) / 1e6, s.last_error->message);
+  g_assert_nonnull (strstr (s.last_error->message, "consent expired"));
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 0);
+  dial_stop (&d);
+  gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (pipe);
   seen_clear (&s);
 }
@@ -951,6 +1021,152 @@ test_addresses_per_ufrag (void)
   seen_clear (&s);
 }
 
+/* ---- abuse while a client is served ---- */
+
+typedef struct
+{
+  GstElement *listener;
+  GSocketAddress *to;
+  gint64 until;
+  GBytes *hello;
+  guint sent;
+  guint64 peak_half_open, peak_connections;
+} Flood;
+
+static void
+flood_round (Flood * f, guint8 * buf, gsize size)
+{
+  g_autofree gchar *u = random_ufrag ();
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+  /* each new ufrag from a new port, as a flood of new clients would */
+  g_autoptr (GSocket) fresh = raw_socket_on ("127.0.0.2");
+  g_autoptr (GSocket) other = raw_socket_on ("127.0.0.2");
+  gsize n = stun_request (buf, size, user, u), j;
+
+  send_to (fresh, f->to, buf, n);
+  send_to (other, f->to, buf, 1 + g_random_int_range (0, n - 1));
+  n = stun_request (buf, size, user, V1 "not-the-key-of-this-request");
+  send_to (other, f->to, buf, n);
+  n = 1 + g_random_int_range (0, size - 1);
+  for (j = 0; j < n; j++)
+    buf[j] = (guint8) g_random_int ();
+  send_to (other, f->to, buf, n);
+  send_to (other, f->to, g_bytes_get_data (f->hello, NULL),
+      g_bytes_get_size (f->hello));
+  f->sent += 5;
+}
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *f = data;
+  guint8 buf[1500];
+
+  while (g_get_monotonic_time () < f->until) {
+    flood_round (f, buf, sizeof (buf));
+    f->peak_half_open = MAX (f->peak_half_open,
+        stat_u64 (f->listener, "half-open"));
+    f->peak_connections = MAX (f->peak_connections,
+        stat_u64 (f->listener, "connections"));
+    g_usleep (2000);
+  }
+  return NULL;
+}
+
+/* A copy of @addr whose certhash is another one (a character changed) */
+static gchar *
+wrong_certhash (const gchar * addr)
+{
+  gchar *w = g_strdup (addr);
+  gchar *c = strstr (w, "/certhash/u") + strlen ("/certhash/u") + 10;
+
+  *c = *c == 'A' ? 'B' : 'A';
+  return w;
+}
+
+/* For 3 s a source floods the listener with Binding Requests of new
+ * ufrags from new ports (each a client that vanishes after STUN),
+ * truncated and wrongly keyed requests, garbage and ClientHellos from
+ * nobody; meanwhile a client vanishes after sending its ClientHello (mid
+ * DTLS), one of our dialers with a wrong certhash leaves after DTLS
+ * (mid-Noise: it refuses the listener's certificate before answering
+ * Noise's first message), and a well-behaved dialer echoes 1 MB.  The good
+ * client is served; the flood is held to max-new-per-source for that
+ * source; every vanished client is removed after handshake-timeout;
+ * nothing is left of them. */
+static void
+test_abuse_while_serving (void)
+{
+  Seen s;
+  GstElement *listener, *pipe;
+  g_autofree gchar *addr = NULL, *wrong = NULL;
+  g_autoptr (GSocket) mid_dtls = raw_socket_on ("127.0.0.3");
+  g_autofree gchar *u = random_ufrag ();
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+  Flood f = { 0 };
+  GThread *flooder;
+  Dial good, bad;
+  guint8 buf[1500];
+  gsize n;
+
+  seen_init (&s);
+  pipe = listener_start (&s, &listener, "handshake-timeout",
+      (guint64) 2 * GST_SECOND, NULL);
+  addr = first_multiaddr (listener);
+  f.listener = listener;
+  f.to = listener_address (listener);
+  f.hello = dtls_client_hello ();
+  f.until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  flooder = g_thread_new ("flood", flood_thread, &f);
+
+  n = stun_request (buf, sizeof (buf), user, u);
+  send_to (mid_dtls, f.to, buf, n);
+  g_assert_cmpuint (count_replies (mid_dtls, 500), ==, 1);
+  send_to (mid_dtls, f.to, g_bytes_get_data (f.hello, NULL),
+      g_bytes_get_size (f.hello));
+  wrong = wrong_certhash (addr);
+  dial_start (&bad, wrong);
+  dial_start (&good, addr);
+  g_assert_true (dial_echo (&good, 1000000));
+  g_thread_join (flooder);
+
+  g_printerr ("# flood: %u datagrams, %" G_GUINT64_FORMAT " refused, %"
+      G_GUINT64_FORMAT " dropped, peak %" G_GUINT64_FORMAT " connections / %"
+      G_GUINT64_FORMAT " half-open\n", f.sent, stat_u64 (listener, "refused"),
+      stat_u64 (listener, "dropped"), f.peak_connections, f.peak_half_open);
+  g_assert_cmpuint (stat_u64 (listener, "refused"), >, 0);
+  /* max-new-per-source (8 a second) over 3 s, each gone after 2 s, and the
+   * three others */
+  g_assert_cmpuint (f.peak_half_open, <=, 8 * 4 + 3);
+  g_assert_cmpuint (stat_u64 (listener, "dropped"), >=, f.sent / 2);
+  /* every vanished client goes after handshake-timeout; the good one
+   * stays */
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < end &&
+        (stat_u64 (listener, "connections") != 1 ||
+            stat_u64 (listener, "half-open") != 0))
+      g_usleep (50000);
+  }
+  g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 1);
+  g_assert_cmpuint (stat_u64 (listener, "half-open"), ==, 0);
+  g_assert_cmpuint (s.ready, ==, 1);
+  g_assert_cmpuint (s.removed, ==, s.added - 1);
+  /* the good one is still served */
+  dial_stop (&good);
+  dial_start (&good, addr);
+  g_assert_true (dial_echo (&good, 100000));
+  dial_stop (&good);
+  dial_stop (&bad);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_assert_cmpuint (s.removed, ==, s.added);
+  gst_object_unref (pipe);
+  g_object_unref (f.to);
+  g_bytes_unref (f.hello);
+  seen_clear (&s);
+}
+
 /* A saved certificate and key give the same multiaddr again. */
 static void
 test_stable_multiaddr (void)
@@ -993,10 +1209,13 @@ main (int argc, char **argv)
   g_test_add_func ("/listener/stop-with-client", test_stop_with_client);
   g_test_add_func ("/listener/bad-datagrams", test_bad_datagrams);
   g_test_add_func ("/listener/bounds", test_bounds);
+  g_test_add_func ("/listener/consent", test_consent);
   g_test_add_func ("/listener/v2-credentials", test_v2_credentials);
   g_test_add_func ("/listener/stable-multiaddr", test_stable_multiaddr);
   g_test_add_func ("/listener/addresses-per-ufrag",
       test_addresses_per_ufrag);
+  g_test_add_func ("/listener/abuse-while-serving",
+      test_abuse_while_serving);
   g_test_add_func ("/listener/launch-pads", test_launch_pads);
   g_test_add_func ("/listener/launch-pad-waits", test_launch_pad_waits);
   return g_test_run ();
