@@ -48,6 +48,11 @@ static void
 on_added (GstElement * listener, GstElement * conn, const gchar * address,
     App * app)
 {
+  gint64 *t = g_new (gint64, 1);
+
+  /* connection-added comes with the client's first valid Binding Request */
+  *t = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (conn), "added-at", t, g_free);
   g_signal_connect (conn, "pad-added", G_CALLBACK (on_pad_added), app);
   printf ("added %s %s\n", GST_ELEMENT_NAME (conn), address);
   fflush (stdout);
@@ -57,7 +62,11 @@ static void
 on_ready (GstElement * listener, GstElement * conn, const gchar * peer,
     App * app)
 {
-  printf ("ready %s %s\n", GST_ELEMENT_NAME (conn), peer);
+  gint64 *t = g_object_get_data (G_OBJECT (conn), "added-at");
+
+  /* and the time from that request to Noise done, in ms */
+  printf ("ready %s %s %.1f\n", GST_ELEMENT_NAME (conn), peer,
+      t ? (g_get_monotonic_time () - *t) / 1000.0 : -1.0);
   fflush (stdout);
 }
 
