@@ -99,6 +99,8 @@ struct _Substream
   GCond cond;                   /* writers: see the header comment */
   GQueue queue;                 /* GstBuffer, or EOS_MARKER last */
   gsize queued_bytes;
+  gboolean pressing;            /* over the high-water mark: holds the
+                                 * connection's receive path */
   gboolean eos_queued, src_flushing, src_started, src_done;
   GCond src_cond;
 
@@ -130,6 +132,7 @@ typedef enum
   JOB_NOISE_START,              /* initiator: channel 0 opened */
   JOB_RESOLVE,                  /* resolve the dial address's name */
   JOB_IDENTIFIED,               /* tell the owner the remote's identify */
+  JOB_RELEASE,                  /* the receive path is held no more */
 } JobType;
 
 struct _GstLibp2pConnection
@@ -193,6 +196,15 @@ struct _GstLibp2pConnection
   gint64 ping_sent_us;
   guint64 stat_pings_sent, stat_pongs;
   GstClockTime stat_ping_rtt;   /* the last round trip; 0 before one */
+
+  /* receive backpressure (gstlibp2pstreampads.c) */
+  guint pressing;               /* substreams over their high-water mark */
+  gboolean holding;             /* the gate keeps the remote's DATA out */
+  guint hold_seq;               /* orders the gate's changes */
+  GstClockID hold_timer;        /* receive-hold-timeout */
+  gint64 hold_since_us;
+  guint64 stat_holds;
+  GstClockTime stat_held_time;
 };
 
 /* gstlibp2pconnection.c */
@@ -229,6 +241,17 @@ void conn_unref_gp (gpointer conn);
 GstClockID conn_timer_start (GstClockTime timeout, GstClockCallback cb,
     gpointer data, GDestroyNotify free_data);
 void conn_timer_cancel (GstClockID * id);
+
+/* gstlibp2pstreampads.c: receive backpressure.  A substream whose queue
+ * passes half of receive-queue-size holds the connection's receive path
+ * (the gate before SCTP) until it is under a quarter again, or ends; held
+ * longer than receive-hold-timeout, the substreams over the mark are
+ * reset (OVERFLOW). */
+void ss_press_locked (Substream * ss);
+void ss_unpress_locked (Substream * ss, gboolean ending);
+void conn_job_release (GstLibp2pConnection * conn);
+void conn_hold_stop (GstLibp2pConnection * conn);
+void conn_hold_stats (GstLibp2pConnection * conn, GstStructure * s);
 
 /* gstlibp2psubstream.c */
 Substream *ss_new_locked (GstLibp2pConnection * conn, gboolean outbound);

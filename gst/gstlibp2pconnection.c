@@ -40,32 +40,6 @@ gst_libp2p_error_new (gint code, const gchar * fmt, ...)
   return e;
 }
 
-/* "/ipfs/ping/1.0.0" -> "ipfs-ping-1-0-0" (DESIGN.md, Element interface). */
-gchar *
-gst_libp2p_protocol_key (const gchar * protocol)
-{
-  gchar *key = g_strdup (protocol[0] == '/' ? protocol + 1 : protocol);
-  gchar *c;
-
-  for (c = key; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-')
-      *c = '-';
-  return key;
-}
-
-gboolean
-gst_libp2p_key_is_valid (const gchar * key)
-{
-  const gchar *c;
-
-  if (key == NULL || *key == 0)
-    return FALSE;
-  for (c = key; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-')
-      return FALSE;
-  return TRUE;
-}
-
 GError *
 conn_stopped_error (void)
 {
@@ -334,6 +308,9 @@ worker_func (gpointer data, gpointer user_data)
       break;
     case JOB_IDENTIFIED:
       svc_job_identified (conn);
+      break;
+    case JOB_RELEASE:
+      conn_job_release (conn);
       break;
   }
   if (job->ss)
@@ -683,6 +660,7 @@ gst_libp2p_connection_stop (GstLibp2pConnection * conn)
 
   g_mutex_lock (&conn->lock);
   svc_stop_locked (conn);
+  conn_hold_stop (conn);
   all = conn_take_all_locked (conn);
   waiting = conn->waiting_pads;
   conn->waiting_pads = NULL;
@@ -743,6 +721,7 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
   guint64 opened = 0, failed = 0, in = 0, out = 0, reassembled = 0, pings = 0;
   guint64 sent = 0, pongs = 0, rtt = 0;
   guint active = 0;
+  GstStructure *s;
 
   if (conn) {
     GHashTableIter it;
@@ -764,7 +743,7 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
     rtt = conn->stat_ping_rtt;
     g_mutex_unlock (&conn->lock);
   }
-  return gst_structure_new ("application/x-libp2p-stats",
+  s = gst_structure_new ("application/x-libp2p-stats",
       "substreams-opened", G_TYPE_UINT64, opened,
       "substreams-failed", G_TYPE_UINT64, failed,
       "substreams-active", G_TYPE_UINT, active,
@@ -775,6 +754,8 @@ gst_libp2p_connection_get_stats (GstLibp2pConnection * conn)
       "pings-sent", G_TYPE_UINT64, sent,
       "pongs-received", G_TYPE_UINT64, pongs,
       "ping-rtt", G_TYPE_UINT64, rtt, NULL);
+  conn_hold_stats (conn, s);
+  return s;
 }
 
 gchar *

@@ -74,6 +74,9 @@ typedef struct
   GstClockTime ping_timeout;
   guint64 send_high_water;
   guint receive_queue_size;
+  /* a full receive queue holds the connection this long at most; 0: no
+   * holding, a full queue resets its substream at once */
+  GstClockTime receive_hold_timeout;
   guint32 stream_id_base;       /* stream-start ids unique across elements */
   guint last_substream_id;      /* ids continue after this one */
   /* DIAL */

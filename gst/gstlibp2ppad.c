@@ -35,6 +35,34 @@ gst_libp2p_direction_get_type (void)
   return type;
 }
 
+/* ---- pad names: the key of a protocol ---- */
+
+/* "/ipfs/ping/1.0.0" -> "ipfs-ping-1-0-0" (DESIGN.md, Element interface). */
+gchar *
+gst_libp2p_protocol_key (const gchar * protocol)
+{
+  gchar *key = g_strdup (protocol[0] == '/' ? protocol + 1 : protocol);
+  gchar *c;
+
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      *c = '-';
+  return key;
+}
+
+gboolean
+gst_libp2p_key_is_valid (const gchar * key)
+{
+  const gchar *c;
+
+  if (key == NULL || *key == 0)
+    return FALSE;
+  for (c = key; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      return FALSE;
+  return TRUE;
+}
+
 G_DEFINE_TYPE (GstLibp2pPad, gst_libp2p_pad, GST_TYPE_PAD);
 
 void

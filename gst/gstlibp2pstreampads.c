@@ -108,6 +108,7 @@ src_loop (GstPad * pad)
   item = g_queue_pop_head (&ss->queue);
   if (item != EOS_MARKER)
     ss->queued_bytes -= gst_buffer_get_size (item);
+  ss_unpress_locked (ss, FALSE);
   g_mutex_unlock (&conn->lock);
 
   if (item == EOS_MARKER) {
@@ -455,4 +456,132 @@ gst_libp2p_connection_new_sink_pad (GstPadTemplate * templ,
   gst_pad_set_activatemode_function (pad, sink_activate_mode);
   gst_pad_set_iterate_internal_links_function (pad, no_internal_links);
   return pad;
+}
+
+/* ---- receive backpressure ---- */
+
+static gboolean
+hold_expired (GstClock * clock, GstClockTime t, GstClockID id, gpointer data)
+{
+  GstLibp2pConnection *conn = data;
+  GHashTableIter it;
+  gpointer v;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->hold_timer != id) {
+    g_mutex_unlock (&conn->lock);
+    return TRUE;
+  }
+  gst_clock_id_unref (conn->hold_timer);
+  conn->hold_timer = NULL;
+  g_hash_table_iter_init (&it, conn->substreams);
+  while (g_hash_table_iter_next (&it, NULL, &v)) {
+    Substream *ss = v;
+
+    if (ss->pressing)
+      ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_OVERFLOW,
+              "substream %u: the downstream of its src pad took nothing for "
+              "%" GST_TIME_FORMAT " while %" G_GSIZE_FORMAT " bytes waited "
+              "for it (receive-hold-timeout): reset", ss->id,
+              GST_TIME_ARGS (conn->settings.receive_hold_timeout),
+              ss->queued_bytes), TRUE);
+  }
+  g_mutex_unlock (&conn->lock);
+  return TRUE;
+}
+
+/* under conn->lock, from webrtcbin's thread: the gate's lock is a leaf */
+void
+ss_press_locked (Substream * ss)
+{
+  GstLibp2pConnection *conn = ss->conn;
+
+  if (ss->pressing || conn->settings.receive_hold_timeout == 0 ||
+      ss->queued_bytes < conn->settings.receive_queue_size / 2 ||
+      conn->rtc == NULL)
+    return;
+  ss->pressing = TRUE;
+  if (conn->pressing++ > 0 || conn->holding)
+    return;
+  conn->holding = TRUE;
+  conn->stat_holds++;
+  conn->hold_since_us = conn_now_us ();
+  GST_DEBUG ("channel %d: %" G_GSIZE_FORMAT " bytes queued: the connection "
+      "holds its receive path", ss->channel_id, ss->queued_bytes);
+  gst_libp2p_rtc_hold_receive (conn->rtc, TRUE, ++conn->hold_seq);
+  conn_timer_cancel (&conn->hold_timer);
+  conn->hold_timer = conn_timer_start (conn->settings.receive_hold_timeout,
+      hold_expired, gst_libp2p_connection_ref (conn),
+      (GDestroyNotify) gst_libp2p_connection_unref);
+}
+
+/* @ending: the substream ends (its queue no longer counts) */
+void
+ss_unpress_locked (Substream * ss, gboolean ending)
+{
+  GstLibp2pConnection *conn = ss->conn;
+
+  if (!ss->pressing || (!ending &&
+          ss->queued_bytes > conn->settings.receive_queue_size / 4))
+    return;
+  ss->pressing = FALSE;
+  if (--conn->pressing > 0)
+    return;
+  conn_timer_cancel (&conn->hold_timer);
+  /* the release hands the kept packets to sctpdec: not under our lock */
+  conn_schedule_locked (conn, JOB_RELEASE, NULL, NULL);
+}
+
+/* the worker */
+void
+conn_job_release (GstLibp2pConnection * conn)
+{
+  GstLibp2pRtc *rtc = NULL;
+  guint seq = 0;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->pressing == 0 && conn->holding) {
+    conn->holding = FALSE;
+    conn->stat_held_time += (conn_now_us () - conn->hold_since_us) * 1000;
+    seq = ++conn->hold_seq;
+    rtc = conn->rtc ? gst_libp2p_rtc_ref (conn->rtc) : NULL;
+  }
+  g_mutex_unlock (&conn->lock);
+  if (rtc) {
+    GST_DEBUG ("the receive path is open again");
+    gst_libp2p_rtc_hold_receive (rtc, FALSE, seq);
+    gst_libp2p_rtc_unref (rtc);
+  }
+}
+
+/* the connection stops (under conn->lock); the gate drops what it kept
+ * when the webrtcbin's room closes */
+void
+conn_hold_stop (GstLibp2pConnection * conn)
+{
+  conn_timer_cancel (&conn->hold_timer);
+  conn->pressing = 0;
+  conn->holding = FALSE;
+}
+
+void
+conn_hold_stats (GstLibp2pConnection * conn, GstStructure * s)
+{
+  guint64 holds = 0;
+  GstClockTime held_time = 0;
+  GstLibp2pRtc *rtc = NULL;
+
+  if (conn) {
+    g_mutex_lock (&conn->lock);
+    holds = conn->stat_holds;
+    held_time = conn->stat_held_time;
+    rtc = conn->rtc ? gst_libp2p_rtc_ref (conn->rtc) : NULL;
+    g_mutex_unlock (&conn->lock);
+  }
+  gst_structure_set (s, "receive-holds", G_TYPE_UINT64, holds,
+      "receive-held-time", G_TYPE_UINT64, held_time, NULL);
+  if (rtc) {
+    gst_libp2p_rtc_receive_stats (rtc, s);
+    gst_libp2p_rtc_unref (rtc);
+  }
 }

@@ -254,6 +254,7 @@ ss_finish_locked (Substream * ss, GError * error, gint flag)
   ss->error = error;
   ss->send_reset = flag == LP2P_FLAG_RESET_STREAM;
   ss_cancel_timer_locked (ss);
+  ss_unpress_locked (ss, TRUE);
   if (ss->was_open)
     ss_queue_eos_locked (ss);
   ss_wake_writers_locked (ss);
@@ -301,8 +302,10 @@ accept_cb (const gchar * protocol, gpointer user_data)
   return accept && ss->state == SS_NEGOTIATING;
 }
 
-/* Appends a payload for the src pad; resets the substream when the queue
- * is full (webrtcbin's thread must not block). */
+/* Appends a payload for the src pad (webrtcbin's thread must not block):
+ * past the high-water mark the connection's receive path is held; what
+ * was already on its way fills the queue up to receive-queue-size, past
+ * that the substream is reset. */
 static void
 ss_deliver_locked (Substream * ss, GstBuffer * buf)
 {
@@ -327,6 +330,7 @@ ss_deliver_locked (Substream * ss, GstBuffer * buf)
   conn->stat_bytes_in += size;
   ss->queued_bytes += size;
   g_queue_push_tail (&ss->queue, buf);
+  ss_press_locked (ss);
   g_cond_signal (&ss->src_cond);
 }
 

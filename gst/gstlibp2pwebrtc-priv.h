@@ -12,6 +12,7 @@
 
 #include "gstlibp2pwebrtc.h"
 #include "gstlibp2preuse.h"
+#include "gstlibp2pgate.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ struct _GstLibp2pRtc
   GstElement *webrtcbin;
   gulong sig_data_channel, sig_state, sig_element, sig_assoc;
   GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
+  GstLibp2pGate *gate;          /* the same sctpdec's input */
   GstElement *sctpenc;          /* once webrtcbin has one: */
   gboolean assoc_up;            /* its SCTP association is established */
   GMutex lock;

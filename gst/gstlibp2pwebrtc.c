@@ -152,6 +152,7 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   GstElementFactory *f = gst_element_get_factory (child);
 
   gst_libp2p_reuse_guard_attach (rtc->reuse, child);
+  gst_libp2p_gate_attach (rtc->gate, child);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);
@@ -181,6 +182,7 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   rtc->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   h->owner = rtc;
   rtc->reuse = gst_libp2p_reuse_guard_new ();
+  rtc->gate = gst_libp2p_gate_new ();
   rtc->sig_element = hook_connect (webrtcbin, "element-added",
       G_CALLBACK (on_element_added), h);
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
@@ -197,6 +199,18 @@ gst_libp2p_rtc_set_free_closed (GstLibp2pRtc * rtc, gboolean free)
   g_mutex_lock (&rtc->lock);
   rtc->free_closed = free;
   g_mutex_unlock (&rtc->lock);
+}
+
+void
+gst_libp2p_rtc_hold_receive (GstLibp2pRtc * rtc, gboolean hold, guint seq)
+{
+  gst_libp2p_gate_set (rtc->gate, hold, seq);
+}
+
+void
+gst_libp2p_rtc_receive_stats (GstLibp2pRtc * rtc, GstStructure * s)
+{
+  gst_libp2p_gate_get_stats (rtc->gate, s);
 }
 
 void
@@ -226,6 +240,7 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
     g_signal_handler_disconnect (rtc->sctpenc, rtc->sig_assoc);
   gst_clear_object (&rtc->sctpenc);
   gst_libp2p_reuse_guard_stop (rtc->reuse);
+  gst_libp2p_gate_stop (rtc->gate);
   g_mutex_lock (&rtc->lock);
   rtc->closed = TRUE;
   released = rtc->released;
@@ -262,6 +277,7 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
     return;
   gst_object_unref (rtc->webrtcbin);
   gst_libp2p_reuse_guard_unref (rtc->reuse);
+  gst_libp2p_gate_unref (rtc->gate);
   g_ptr_array_unref (rtc->released);
   g_ptr_array_unref (rtc->closing);
   g_ptr_array_unref (rtc->waiting);
@@ -313,8 +329,10 @@ ch_on_open (GstWebRTCDataChannel * dc, Hook * h)
 static void
 ch_on_message (GstWebRTCDataChannel * dc, GBytes * bytes, Hook * h)
 {
-  if (bytes)
-    ((const GstLibp2pChannelFuncs *) h->funcs)->message (h->data, bytes);
+  if (bytes == NULL)
+    return;
+  gst_libp2p_gate_delivered (HOOK_RTC (h)->gate, g_bytes_get_size (bytes));
+  ((const GstLibp2pChannelFuncs *) h->funcs)->message (h->data, bytes);
 }
 
 static void

@@ -76,6 +76,14 @@ void gst_libp2p_rtc_close (GstLibp2pRtc * rtc);
 /* The webrtcbin is about to leave PAUSED: channels that close from now on
  * are left to its own teardown. */
 void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
+/* Backpressure before SCTP (gstlibp2pgate.c): @hold keeps the remote's
+ * DATA out of usrsctp (unacknowledged, so the remote stops and
+ * retransmits); FALSE hands what was kept on from the calling thread,
+ * which must hold none of the connection's locks.  @seq: increasing with
+ * each change, so that a late call from another thread is ignored. */
+void gst_libp2p_rtc_hold_receive (GstLibp2pRtc * rtc, gboolean hold,
+    guint seq);
+void gst_libp2p_rtc_receive_stats (GstLibp2pRtc * rtc, GstStructure * s);
 /* The connection is over (lost, failed, closed): webrtcbin makes no new
  * channel for streams the remote still resets or opens (1.22 would link
  * one to an SCTP association that is gone: g_warn_if_reached in

@@ -42,6 +42,9 @@ G_BEGIN_DECLS
 /* Bytes queued for one src pad before the substream is reset: litep2p
  * resets after 256 queued frames (MAX_INFLIGHT_MESSAGES, 256 x 16 KiB). */
 #define DEFAULT_RECEIVE_QUEUE_SIZE (4 * 1024 * 1024)
+/* under the keepalive's ping-timeout (10 s), so that a remote of ours
+ * does not take a held connection for a lost one */
+#define DEFAULT_RECEIVE_HOLD_TIMEOUT (8 * GST_SECOND)
 /* WebRTC-direct: ICE + DTLS + SCTP + Noise.  libnice gives up on ICE after
  * ~30 s; js-libp2p's dial timeout is 10 s. */
 #define DEFAULT_CONNECT_TIMEOUT (20 * GST_SECOND)
@@ -65,6 +68,7 @@ enum
   PROP_DIAL_ON_REQUEST,
   PROP_SEND_HIGH_WATER,
   PROP_RECEIVE_QUEUE_SIZE,
+  PROP_RECEIVE_HOLD_TIMEOUT,
   PROP_STATS,
   PROP_PEER_ADDRESS,
   PROP_PRIVATE_KEY,
@@ -127,6 +131,7 @@ struct _GstLibp2pWebrtcBin
   gchar *agent_version;
   guint64 send_high_water;
   guint receive_queue_size;
+  GstClockTime receive_hold_timeout;
   guint32 stream_id_base;       /* random: stream ids unique across elements */
 
   /* WebRTC-direct dialer (peer-address) */

@@ -214,6 +214,7 @@ static const Field fields[] = {
   FIELD (PROP_PING_TIMEOUT, ping_timeout, G_TYPE_UINT64),
   FIELD (PROP_MAX_FRAME_SIZE, max_frame_size, G_TYPE_UINT),
   FIELD (PROP_RECEIVE_QUEUE_SIZE, receive_queue_size, G_TYPE_UINT),
+  FIELD (PROP_RECEIVE_HOLD_TIMEOUT, receive_hold_timeout, G_TYPE_UINT64),
   FIELD (PROP_LAZY, lazy, G_TYPE_BOOLEAN),
   FIELD (PROP_PING_RESPONDER, ping_responder, G_TYPE_BOOLEAN),
   FIELD (PROP_IDENTIFY, identify, G_TYPE_BOOLEAN),
@@ -451,9 +452,20 @@ bin_install_properties (GObjectClass * gobject_class)
           DEFAULT_SEND_HIGH_WATER, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RECEIVE_QUEUE_SIZE,
       g_param_spec_uint ("receive-queue-size", "Receive queue size",
-          "Bytes received and not yet pushed out of one src pad; past it the "
-          "substream is reset (a slow consumer never blocks the others)",
-          65536, G_MAXUINT, DEFAULT_RECEIVE_QUEUE_SIZE,
+          "Bytes received and not yet pushed out of one src pad.  Past half "
+          "of it the connection holds its receive path (the remote's data "
+          "waits unacknowledged before SCTP: nothing is lost, every "
+          "substream of the connection waits) until a quarter is left; "
+          "past all of it the substream is reset", 65536, G_MAXUINT,
+          DEFAULT_RECEIVE_QUEUE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_RECEIVE_HOLD_TIMEOUT,
+      g_param_spec_uint64 ("receive-hold-timeout", "Receive hold timeout",
+          "How long (ns) a src pad whose downstream takes nothing may hold "
+          "the connection's receive path; then its substream is reset "
+          "(OVERFLOW) and the others go on.  0: never hold, a full receive "
+          "queue resets its substream at once", 0, G_MAXUINT64,
+          DEFAULT_RECEIVE_HOLD_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS,
       g_param_spec_string ("peer-address", "Peer address",

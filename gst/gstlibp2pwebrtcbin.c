@@ -495,6 +495,7 @@ make_settings_locked (GstLibp2pWebrtcBin * self,
   s->agent_version = self->agent_version;
   s->send_high_water = self->send_high_water;
   s->receive_queue_size = self->receive_queue_size;
+  s->receive_hold_timeout = self->receive_hold_timeout;
   s->stream_id_base = self->stream_id_base;
   s->last_substream_id = self->last_substream_id;
   s->peer_address = self->peer_address;
@@ -765,6 +766,7 @@ gst_libp2p_webrtc_bin_init (GstLibp2pWebrtcBin * self)
   self->agent_version = g_strdup (DEFAULT_AGENT_VERSION);
   self->send_high_water = DEFAULT_SEND_HIGH_WATER;
   self->receive_queue_size = DEFAULT_RECEIVE_QUEUE_SIZE;
+  self->receive_hold_timeout = DEFAULT_RECEIVE_HOLD_TIMEOUT;
   self->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
   self->stream_id_base = g_random_int ();
 

@@ -51,6 +51,9 @@ typedef void (*Lp2pSctpResponseFunc) (guint32 response_sn, guint32 result,
 gint lp2p_sctp_reset_responses (const guint8 * pkt, gsize len,
     Lp2pSctpResponseFunc func, gpointer data);
 
+/* RFC 4960 §3.2: the chunk that carries user data */
+#define LP2P_SCTP_CHUNK_DATA 0
+
 /* RFC 4960 §3.2 chunk types that end an association */
 #define LP2P_SCTP_CHUNK_ABORT 6
 #define LP2P_SCTP_CHUNK_SHUTDOWN 7

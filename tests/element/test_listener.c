@@ -589,34 +589,46 @@ test_bounds (void)
   seen_clear (&s);
 }
 
-/* A connected client that sends no Binding Request for consent-timeout
- * is dropped and reported (RFC 7675).  Our dialer's libnice checks every
- * 4-6 s once connected (keepalive-conncheck, docs/design.md): with a 1 s
- * consent it is dropped between two checks although it is alive, which
- * is what a client that went silent looks like to the listener; the
- * dialer then sees its connection end. */
+/* A client that sends no valid Binding Request for consent-timeout is
+ * dropped and reported (RFC 7675), whatever its handshake's state; each
+ * request it sends refreshes its consent.  A raw client checks every
+ * 300 ms for 2 s (twice the 1 s consent: it stays), then goes silent (it
+ * goes within about a second). */
 static void
 test_consent (void)
 {
   Seen s;
   GstElement *listener, *pipe;
-  g_autofree gchar *addr = NULL;
-  Dial d;
-  gint64 t0;
+  g_autoptr (GSocket) raw = raw_socket ();
+  g_autoptr (GSocketAddress) to = NULL;
+  g_autofree gchar *u = random_ufrag ();
+  g_autofree gchar *user = g_strdup_printf ("%s:%s", u, u);
+  guint8 buf[1500];
+  gint64 t0, gone;
+  guint i;
 
   seen_init (&s);
   pipe = listener_start (&s, &listener, "consent-timeout",
-      (guint64) GST_SECOND, NULL);
-  addr = first_multiaddr (listener);
-  dial_start (&d, addr);
-  g_assert_true (seen_wait (&s, &s.ready, 1, WAIT_S));
+      (guint64) GST_SECOND, "handshake-timeout", (guint64) 60 * GST_SECOND,
+      NULL);
+  to = listener_address (listener);
+  for (i = 0; i < 7; i++) {
+    gsize n = stun_request (buf, sizeof (buf), user, u);
+
+    send_to (raw, to, buf, n);
+    g_assert_cmpuint (count_replies (raw, 300), ==, 1);
+  }
+  g_assert_cmpuint (s.added, ==, 1);
+  g_assert_cmpuint (s.removed, ==, 0);
   t0 = g_get_monotonic_time ();
   g_assert_true (seen_wait (&s, &s.removed, 1, 10));
-  g_printerr ("# removed %.2f s after Noise: %s\n", (g_get_monotonic_time ()
-          - t0) / 1e6, s.last_error->message);
+  gone = g_get_monotonic_time () - t0;
+  g_printerr ("# removed %.2f s after its last request: %s\n", gone / 1e6,
+      s.last_error->message);
   g_assert_nonnull (strstr (s.last_error->message, "consent expired"));
+  /* the sweep runs once a second */
+  g_assert_cmpint (gone, <, 3 * G_USEC_PER_SEC);
   g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 0);
-  dial_stop (&d);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (pipe);
   seen_clear (&s);
