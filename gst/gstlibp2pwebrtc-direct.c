@@ -51,9 +51,27 @@ gst_libp2p_rtc_configure_direct_ice (GstLibp2pRtc * rtc, gint loopback_family)
 }
 
 typedef GstLibp2pPending Pending;
-#define pending_new(rtc, func, data, free_data) \
-  gst_libp2p_pending_new (rtc, func, data, free_data)
-#define pending_free gst_libp2p_pending_free
+
+/* A promise's callback may run after the element stopped and dropped its
+ * GstLibp2pRtc (webrtcbin answers on its own thread; seen under ASan: a
+ * listener stopped while a client's remote description was being set):
+ * each pending step holds a reference. */
+static Pending *
+pending_new (GstLibp2pRtc * rtc, gpointer func, gpointer data,
+    GDestroyNotify free_data)
+{
+  return gst_libp2p_pending_new (gst_libp2p_rtc_ref (rtc), func, data,
+      free_data);
+}
+
+static void
+pending_free (gpointer p)
+{
+  GstLibp2pRtc *rtc = ((Pending *) p)->owner;
+
+  gst_libp2p_pending_free (p);
+  gst_libp2p_rtc_unref (rtc);
+}
 
 static void
 on_offer_created (GstPromise * promise, gpointer user_data)
@@ -236,7 +254,7 @@ accept_free (gpointer p)
 {
   Accept *a = p;
 
-  gst_libp2p_pending_free (a->pd);
+  pending_free (a->pd);
   g_free (a->local);
   g_free (a);
 }
@@ -317,7 +335,7 @@ gst_libp2p_rtc_accept (GstLibp2pRtc * rtc, const gchar * offer,
 {
   Accept *a = g_new0 (Accept, 1);
 
-  a->pd = gst_libp2p_pending_new (rtc, done, data, free_data);
+  a->pd = pending_new (rtc, done, data, free_data);
   a->local = g_strdup (local);
   set_description (rtc, GST_WEBRTC_SDP_TYPE_OFFER, FALSE, offer,
       gst_promise_new_with_change_func (on_accept_remote_set, a, NULL));

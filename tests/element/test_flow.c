@@ -158,6 +158,7 @@ transfer_with_pause (gboolean ping, PingSeen * ps)
   GstPad *cp = gst_pad_new ("consumer", GST_PAD_SINK), *sink, *tp;
   g_autoptr (GChecksum) sent = g_checksum_new (G_CHECKSUM_SHA256);
   GstStructure *st = NULL;
+  g_autofree gchar *st_text = NULL;
   guint64 pushed = 0, state = 0x9e3779b97f4a7c15ull, holds = 0, peak = 0;
   gsize payload = 16377;
   GstSegment seg;
@@ -225,11 +226,12 @@ transfer_with_pause (gboolean ping, PingSeen * ps)
   g_object_get (h->b, "stats", &st, NULL);
   gst_structure_get_uint64 (st, "receive-holds", &holds);
   gst_structure_get_uint64 (st, "receive-held-peak-bytes", &peak);
+  st_text = gst_structure_to_string (st);
   g_printerr ("# %" G_GUINT64_FORMAT " MiB with a %d s pause: %.1f MB/s; "
       "b held its receive path %" G_GUINT64_FORMAT " times (%s); RSS +%"
       G_GUINT64_FORMAT " MiB at the peak\n", pushed >> 20, PAUSE_S,
       pushed / (c.t_last - c.t_first) / 1e6, holds,
-      gst_structure_to_string (st), (c.rss_peak - c.rss0) / 1024);
+      st_text, (c.rss_peak - c.rss0) / 1024);
   if (PAUSE_S > 0)
     g_assert_cmpuint (holds, >=, 1);
   if (RSS_BOUNDED)
