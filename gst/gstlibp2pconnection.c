@@ -615,6 +615,23 @@ gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
   return up;
 }
 
+gboolean
+gst_libp2p_connection_abort (GstLibp2pConnection * conn)
+{
+  GstLibp2pRtc *rtc = NULL;
+  gboolean sent = FALSE;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->rtc && conn->connected && !conn->ended)
+    rtc = gst_libp2p_rtc_ref (conn->rtc);
+  g_mutex_unlock (&conn->lock);
+  if (rtc) {
+    sent = gst_libp2p_rtc_abort (rtc);
+    gst_libp2p_rtc_unref (rtc);
+  }
+  return sent;
+}
+
 /* Marks every substream ended by the stop; returns them (refs). */
 static GList *
 conn_take_all_locked (GstLibp2pConnection * conn)

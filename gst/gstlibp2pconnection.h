@@ -143,6 +143,9 @@ GstLibp2pConnection *gst_libp2p_connection_new (GstElement * webrtcbin,
  * up and had not ended: its end is then the owner's to report (ended() is
  * not called for a stop). */
 gboolean gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn);
+/* The owner goes down (still PLAYING): the remote is told at once with an
+ * SCTP ABORT, which webrtcbin 1.22 never sends.  TRUE when it went out. */
+gboolean gst_libp2p_connection_abort (GstLibp2pConnection * conn);
 /* Ends every substream (reported as STOPPED), removes their pads, stops
  * the worker and the timers.  Call after the webrtcbin left PAUSED, and
  * before gst_libp2p_connection_unref(). */

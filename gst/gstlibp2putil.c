@@ -265,3 +265,24 @@ gst_libp2p_hook_connect (gpointer instance, const gchar * signal,
   return g_signal_connect_data (instance, signal, cb, h, hook_closure_unref,
       0);
 }
+
+gboolean
+gst_libp2p_going_down (GstElement * element)
+{
+  GstObject *o = gst_object_ref (GST_OBJECT (element));
+  gboolean down = FALSE;
+
+  while (o && !down) {
+    GstObject *parent;
+
+    GST_OBJECT_LOCK (o);
+    down = GST_IS_ELEMENT (o) && GST_STATE_TARGET (o) < GST_STATE_PAUSED;
+    parent = GST_OBJECT_PARENT (o) ? gst_object_ref (GST_OBJECT_PARENT (o)) :
+        NULL;
+    GST_OBJECT_UNLOCK (o);
+    gst_object_unref (o);
+    o = parent;
+  }
+  gst_clear_object (&o);
+  return down;
+}

@@ -82,6 +82,10 @@ void gst_libp2p_hook_unref (GstLibp2pHook * h);
 gulong gst_libp2p_hook_connect (gpointer instance, const gchar * signal,
     GCallback cb, GstLibp2pHook * h);
 
+/* @element or one of its ancestors is being set below PAUSED (its target
+ * state): a PLAYING -> PAUSED on the way down, not a pause. */
+gboolean gst_libp2p_going_down (GstElement * element);
+
 G_END_DECLS
 
 #endif

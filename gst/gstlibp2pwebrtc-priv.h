@@ -13,6 +13,7 @@
 #include "gstlibp2pwebrtc.h"
 #include "gstlibp2preuse.h"
 #include "gstlibp2pgate.h"
+#include "gstlibp2psctpend.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ struct _GstLibp2pRtc
   gulong sig_data_channel, sig_state, sig_element, sig_assoc;
   GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
   GstLibp2pGate *gate;          /* the same sctpdec's input */
+  GstLibp2pSctpEnd *end;        /* the association's end, either way */
   GstElement *sctpenc;          /* once webrtcbin has one: */
   gboolean assoc_up;            /* its SCTP association is established */
   GMutex lock;

@@ -153,6 +153,7 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
 
   gst_libp2p_reuse_guard_attach (rtc->reuse, child);
   gst_libp2p_gate_attach (rtc->gate, child);
+  gst_libp2p_sctp_end_attach (rtc->end, child);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);
@@ -162,6 +163,29 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
         G_CALLBACK (on_assoc), h);
   }
   g_mutex_unlock (&rtc->lock);
+}
+
+/* the remote sent an ABORT or SHUTDOWN (GStreamer's thread pool) */
+static void
+on_remote_ended (gpointer data)
+{
+  Hook *h = data;
+
+  ((const GstLibp2pRtcFuncs *) h->funcs)->state (h->data,
+      GST_LIBP2P_RTC_STATE_CLOSED);
+}
+
+static gpointer
+hook_ref_gp (gpointer h)
+{
+  g_atomic_int_inc (&((Hook *) h)->ref);
+  return h;
+}
+
+static void
+hook_unref_gp (gpointer h)
+{
+  gst_libp2p_hook_unref (h);
 }
 
 GstLibp2pRtc *
@@ -183,6 +207,8 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   h->owner = rtc;
   rtc->reuse = gst_libp2p_reuse_guard_new ();
   rtc->gate = gst_libp2p_gate_new ();
+  rtc->end = gst_libp2p_sctp_end_new (on_remote_ended, h, hook_ref_gp,
+      hook_unref_gp);
   rtc->sig_element = hook_connect (webrtcbin, "element-added",
       G_CALLBACK (on_element_added), h);
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
@@ -221,6 +247,12 @@ gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc)
   g_mutex_unlock (&rtc->lock);
 }
 
+gboolean
+gst_libp2p_rtc_abort (GstLibp2pRtc * rtc)
+{
+  return gst_libp2p_sctp_end_abort (rtc->end);
+}
+
 void
 gst_libp2p_rtc_ended (GstLibp2pRtc * rtc)
 {
@@ -241,6 +273,7 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
   gst_clear_object (&rtc->sctpenc);
   gst_libp2p_reuse_guard_stop (rtc->reuse);
   gst_libp2p_gate_stop (rtc->gate);
+  gst_libp2p_sctp_end_stop (rtc->end);
   g_mutex_lock (&rtc->lock);
   rtc->closed = TRUE;
   released = rtc->released;
@@ -278,6 +311,7 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
   gst_object_unref (rtc->webrtcbin);
   gst_libp2p_reuse_guard_unref (rtc->reuse);
   gst_libp2p_gate_unref (rtc->gate);
+  gst_libp2p_sctp_end_unref (rtc->end);
   g_ptr_array_unref (rtc->released);
   g_ptr_array_unref (rtc->closing);
   g_ptr_array_unref (rtc->waiting);

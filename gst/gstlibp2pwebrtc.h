@@ -76,6 +76,10 @@ void gst_libp2p_rtc_close (GstLibp2pRtc * rtc);
 /* The webrtcbin is about to leave PAUSED: channels that close from now on
  * are left to its own teardown. */
 void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
+/* Sends the remote an SCTP ABORT (gstlibp2psctpend.c) while the webrtcbin
+ * is still PLAYING (in PAUSED its ICE sink waits for preroll and would
+ * keep it); TRUE when it went out. */
+gboolean gst_libp2p_rtc_abort (GstLibp2pRtc * rtc);
 /* Backpressure before SCTP (gstlibp2pgate.c): @hold keeps the remote's
  * DATA out of usrsctp (unacknowledged, so the remote stops and
  * retransmits); FALSE hands what was kept on from the calling thread,

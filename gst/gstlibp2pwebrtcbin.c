@@ -75,6 +75,7 @@
 #endif
 
 #include "gstlibp2pwebrtcbin-priv.h"
+#include "gstlibp2putil.h"
 #include "gstlibp2ppad.h"
 
 #include "identity.h"
@@ -646,6 +647,14 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
         ("webrtcbin is missing (gst-plugins-bad's webrtc plugin)"), (NULL));
     return GST_STATE_CHANGE_FAILURE;
+  }
+  if (transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED &&
+      gst_libp2p_going_down (element)) {
+    g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);
+
+    /* the last moment the webrtcbin still sends (PLAYING) */
+    if (conn)
+      gst_libp2p_connection_abort (conn);
   }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_autoptr (GstLibp2pConnection) conn = bin_get_connection (self);

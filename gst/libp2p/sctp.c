@@ -1,6 +1,8 @@
 /* gst-libp2p: the stream resets in an SCTP packet (see sctp.h) */
 #include "sctp.h"
 
+#include <string.h>
+
 static guint16
 be16 (const guint8 * p)
 {
@@ -168,4 +170,50 @@ lp2p_sctp_chunk_types (const guint8 * pkt, gsize len)
     if (type < 32)
       mask |= 1u << type;
   return r < 0 ? 0 : mask;
+}
+
+/* ---- an ABORT of our own ---- */
+
+/* CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit: 16 bytes per
+ * ABORT, nothing to gain from a table */
+guint32
+lp2p_sctp_crc32c (const guint8 * data, gsize len)
+{
+  guint32 crc = 0xffffffffu;
+  gsize i;
+  gint b;
+
+  for (i = 0; i < len; i++) {
+    crc ^= data[i];
+    for (b = 0; b < 8; b++)
+      crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+gboolean
+lp2p_sctp_make_abort (const guint8 * ours, gsize len,
+    guint8 out[LP2P_SCTP_ABORT_SIZE])
+{
+  guint32 crc;
+
+  /* an INIT carries verification tag 0: not the association's */
+  if (ours == NULL || len < LP2P_SCTP_COMMON_HEADER || be32 (ours + 4) == 0)
+    return FALSE;
+  /* ports and verification tag as in our packets, checksum 0 for now */
+  memcpy (out, ours, 8);
+  memset (out + 8, 0, 4);
+  /* RFC 4960 §3.3.7: ABORT, T bit 0 (our peer's tag), no cause */
+  out[12] = LP2P_SCTP_CHUNK_ABORT;
+  out[13] = 0;
+  out[14] = 0;
+  out[15] = 4;
+  /* Appendix B: the CRC's bytes least significant first (as usrsctp and
+   * Linux write it) */
+  crc = lp2p_sctp_crc32c (out, LP2P_SCTP_ABORT_SIZE);
+  out[8] = crc & 0xff;
+  out[9] = (crc >> 8) & 0xff;
+  out[10] = (crc >> 16) & 0xff;
+  out[11] = (crc >> 24) & 0xff;
+  return TRUE;
 }

@@ -67,6 +67,18 @@ gint lp2p_sctp_reset_responses (const guint8 * pkt, gsize len,
  * 0 for a malformed packet (nothing is trusted of it). */
 guint32 lp2p_sctp_chunk_types (const guint8 * pkt, gsize len);
 
+/* RFC 4960 Appendix B: the CRC-32C of @data (as SCTP's checksum, before
+ * it is written least significant byte first) */
+guint32 lp2p_sctp_crc32c (const guint8 * data, gsize len);
+
+/* An ABORT packet (RFC 4960 §3.3.7, no error cause) for the association
+ * of @ours, one of our own packets: same ports, same verification tag
+ * (the peer's), checksum computed.  FALSE when @ours is shorter than a
+ * common header or carries tag 0 (an INIT). */
+#define LP2P_SCTP_ABORT_SIZE 16
+gboolean lp2p_sctp_make_abort (const guint8 * ours, gsize len,
+    guint8 out[LP2P_SCTP_ABORT_SIZE]);
+
 /* The @i-th stream number of a request's @streams. */
 static inline guint16
 lp2p_sctp_stream_at (const guint8 * streams, guint i)

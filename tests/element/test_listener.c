@@ -252,6 +252,27 @@ dial_echo (Dial * d, gsize n)
   return ok;
 }
 
+/* The dialer posts libp2p-connection-closed within @secs. */
+static gboolean
+dial_sees_closed (Dial * d, gint secs)
+{
+  GstBus *bus = gst_element_get_bus (d->pipe);
+  gint64 end = g_get_monotonic_time () + secs * G_USEC_PER_SEC;
+  gboolean seen = FALSE;
+
+  while (!seen && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND,
+        GST_MESSAGE_ELEMENT);
+
+    if (m) {
+      seen = gst_message_has_name (m, "libp2p-connection-closed");
+      gst_message_unref (m);
+    }
+  }
+  gst_object_unref (bus);
+  return seen;
+}
+
 static void
 dial_stop (Dial * d)
 {
@@ -417,7 +438,7 @@ test_serves_and_stops (void)
 
 /* Stopping the listener while a client is connected and its echo linked:
  * the client is removed with STOPPED, the state change does not hang, and
- * the dialer sees its connection end. */
+ * the dialer sees its connection end within 2 s (our SCTP ABORT). */
 static void
 test_stop_with_client (void)
 {
@@ -437,6 +458,9 @@ test_stop_with_client (void)
   g_assert_cmpuint (s.removed, ==, 1);
   g_assert_error (s.last_error, g_quark_from_static_string
       ("gst-libp2p-error-quark"), 8 /* GST_LIBP2P_ERROR_STOPPED */ );
+  /* the client's SCTP association was aborted: the dialer knows at once
+   * (without it, only its keepalive would tell, after 15 s) */
+  g_assert_true (dial_sees_closed (&d, 2));
   gst_object_unref (pipe);
   dial_stop (&d);
   seen_clear (&s);

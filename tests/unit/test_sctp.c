@@ -216,6 +216,61 @@ test_responses (void)
   g_array_unref (s.streams);
 }
 
+/* RFC 3720 Appendix B.4 (iSCSI, the same CRC-32C): 32 zero bytes give
+ * 0x8a9136aa, 32 bytes 0xff 0x62a8ab43, 0x00..0x1f 0x46dd794e; and the
+ * common check value of "123456789", 0xe3069283. */
+static void
+test_crc32c (void)
+{
+  guint8 b[32];
+  guint i;
+
+  memset (b, 0, sizeof (b));
+  g_assert_cmphex (lp2p_sctp_crc32c (b, 32), ==, 0x8a9136aa);
+  memset (b, 0xff, sizeof (b));
+  g_assert_cmphex (lp2p_sctp_crc32c (b, 32), ==, 0x62a8ab43);
+  for (i = 0; i < 32; i++)
+    b[i] = i;
+  g_assert_cmphex (lp2p_sctp_crc32c (b, 32), ==, 0x46dd794e);
+  g_assert_cmphex (lp2p_sctp_crc32c ((const guint8 *) "123456789", 9), ==,
+      0xe3069283);
+}
+
+/* RFC 4960 §3.3.7: our ABORT copies the ports and the verification tag of
+ * one of our packets, carries one chunk (type 6, flags 0: the T bit clear,
+ * length 4) and a checksum that verifies (computed over the packet with
+ * the field zeroed, written least significant byte first); an INIT's tag
+ * (0) or a short packet makes none. */
+static void
+test_make_abort (void)
+{
+  /* a DATA packet of ours: ports 5000 -> 5000, tag 0x1a2b3c4d */
+  const guint8 data_pkt[] = { 0x13, 0x88, 0x13, 0x88, 0x1a, 0x2b, 0x3c, 0x4d,
+    0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0x00, 0x14, 0, 0, 0, 1, 0, 1, 0, 0,
+    0, 0, 0, 53, 0x61, 0x62, 0x63, 0x64
+  };
+  guint8 init_pkt[16] = { 0x13, 0x88, 0x13, 0x88, 0, 0, 0, 0 };
+  guint8 out[LP2P_SCTP_ABORT_SIZE], check[LP2P_SCTP_ABORT_SIZE];
+  guint32 crc;
+
+  g_assert_true (lp2p_sctp_make_abort (data_pkt, sizeof (data_pkt), out));
+  g_assert_cmpmem (out, 8, data_pkt, 8);
+  g_assert_cmpuint (out[12], ==, 6);
+  g_assert_cmpuint (out[13], ==, 0);
+  g_assert_cmpuint (out[14], ==, 0);
+  g_assert_cmpuint (out[15], ==, 4);
+  memcpy (check, out, sizeof (check));
+  memset (check + 8, 0, 4);
+  crc = lp2p_sctp_crc32c (check, sizeof (check));
+  g_assert_cmpuint (out[8] | out[9] << 8 | out[10] << 16 |
+      (guint32) out[11] << 24, ==, crc);
+  g_assert_cmpuint (lp2p_sctp_chunk_types (out, sizeof (out)), ==,
+      1u << LP2P_SCTP_CHUNK_ABORT);
+  g_assert_false (lp2p_sctp_make_abort (init_pkt, sizeof (init_pkt), out));
+  g_assert_false (lp2p_sctp_make_abort (data_pkt, 11, out));
+  g_assert_false (lp2p_sctp_make_abort (NULL, 0, out));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,5 +283,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sctp/malformed", test_malformed);
   g_test_add_func ("/sctp/chunk-types", test_chunk_types);
   g_test_add_func ("/sctp/responses", test_responses);
+  g_test_add_func ("/sctp/crc32c", test_crc32c);
+  g_test_add_func ("/sctp/make-abort", test_make_abort);
   return g_test_run ();
 }
