@@ -1,9 +1,11 @@
-/* libFuzzer target: the SCTP reset and response readers and chunk walk
- * (gst/libp2p/sctp.h).
+/* libFuzzer target: the SCTP reset and response readers, chunk walk and
+ * ABORT maker (gst/libp2p/sctp.h).
  * Invariants: no read outside the packet (ASan); every reported request's
  * streams lie inside the packet; the count returned is the number of
  * calls, or -1 after at most as many calls as requests found. */
 #include "sctp.h"
+
+#include <string.h>
 
 int LLVMFuzzerTestOneInput (const guint8 * data, size_t size);
 
@@ -51,5 +53,20 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
     g_assert (lp2p_sctp_chunk_types (data, size) == 0);
   else
     (void) lp2p_sctp_chunk_types (data, size);
+  /* an ABORT made of any packet: its ports and tag, one ABORT chunk, a
+   * checksum that verifies */
+  {
+    guint8 out[LP2P_SCTP_ABORT_SIZE], zeroed[LP2P_SCTP_ABORT_SIZE];
+
+    if (lp2p_sctp_make_abort (data, size, out)) {
+      g_assert (memcmp (out, data, 8) == 0);
+      g_assert (lp2p_sctp_chunk_types (out, sizeof (out)) ==
+          1u << LP2P_SCTP_CHUNK_ABORT);
+      memcpy (zeroed, out, sizeof (out));
+      memset (zeroed + 8, 0, 4);
+      g_assert (lp2p_sctp_crc32c (zeroed, sizeof (zeroed)) ==
+          (out[8] | out[9] << 8 | out[10] << 16 | (guint32) out[11] << 24));
+    }
+  }
   return 0;
 }
