@@ -341,16 +341,8 @@ request_new_pad (GstElement * element, GstPadTemplate * templ,
   GstPad *pad;
   gint n;
 
-  if (!bin_parse_sink_name (name, &key, &n)) {
-    GST_WARNING_OBJECT (self, "request pads are named sink_<key>_<n>, "
-        "e.g. sink_echo-1-0-0_0; '%s' is not", name ? name : "(null)");
+  if (!bin_request_name_ok (element, name, &key, &n))
     return NULL;
-  }
-  if ((pad = gst_element_get_static_pad (element, name)) != NULL) {
-    gst_object_unref (pad);
-    GST_WARNING_OBJECT (self, "%s is already requested", name);
-    return NULL;
-  }
   pad = gst_pad_new_from_template (templ, name);
   ls = g_new0 (ListenSink, 1);
   ls->relay = gst_object_ref_sink (gst_pad_new ("relay", GST_PAD_SRC));

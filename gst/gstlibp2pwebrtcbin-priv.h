@@ -190,6 +190,8 @@ G_GNUC_INTERNAL void bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 G_GNUC_INTERNAL void bin_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
+G_GNUC_INTERNAL gboolean bin_request_name_ok (GstElement * element,
+    const gchar * name, gchar ** key, gint * n);
 G_GNUC_INTERNAL gboolean bin_parse_sink_name (const gchar * name,
     gchar ** key, gint * n);
 

@@ -372,6 +372,28 @@ bin_get_property (GObject * object, guint prop_id,
   g_mutex_unlock (&self->lock);
 }
 
+/* A request pad's @name parses and is not taken (a warning says why
+ * not). */
+gboolean
+bin_request_name_ok (GstElement * element, const gchar * name, gchar ** key,
+    gint * n)
+{
+  GstPad *pad;
+
+  if (!bin_parse_sink_name (name, key, n)) {
+    GST_WARNING_OBJECT (element, "request pads are named sink_<key>_<n>, "
+        "e.g. sink_echo-1-0-0_0; '%s' is not", name ? name : "(null)");
+    return FALSE;
+  }
+  if ((pad = gst_element_get_static_pad (element, name)) != NULL) {
+    gst_object_unref (pad);
+    GST_WARNING_OBJECT (element, "%s is already requested", name);
+    g_clear_pointer (key, g_free);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Parses "sink_<key>_<n>". */
 gboolean
 bin_parse_sink_name (const gchar * name, gchar ** key, gint * n)

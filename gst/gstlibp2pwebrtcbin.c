@@ -404,16 +404,8 @@ gst_libp2p_webrtc_bin_request_new_pad (GstElement * element,
   GstPad *pad;
   gint n;
 
-  if (!bin_parse_sink_name (name, &key, &n)) {
-    GST_WARNING_OBJECT (self, "request pads are named sink_<key>_<n>, "
-        "e.g. sink_echo-1-0-0_0; '%s' is not", name ? name : "(null)");
+  if (!bin_request_name_ok (element, name, &key, &n))
     return NULL;
-  }
-  if ((pad = gst_element_get_static_pad (element, name)) != NULL) {
-    gst_object_unref (pad);
-    GST_WARNING_OBJECT (self, "%s is already requested", name);
-    return NULL;
-  }
   pad = gst_libp2p_connection_new_sink_pad (templ, name);
   bind = give_sink_pad (self, conn, pad, key, n);
   if (bind != GST_LIBP2P_SINK_BIND_OK) {

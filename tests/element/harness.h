@@ -126,6 +126,19 @@ on_closed (GstElement * el, guint id, const gchar * protocol, GError * err,
   record (h, el, 'c', id, protocol, err, NULL);
 }
 
+/* the process's resident memory, KiB */
+static G_GNUC_UNUSED guint64
+process_rss_kib (void)
+{
+  g_autofree gchar *status = NULL;
+  gchar *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  p = strstr (status, "VmRSS:");
+  return p ? g_ascii_strtoull (p + 6, NULL, 10) : 0;
+}
+
 static gint64
 deadline_s (gint s)
 {

@@ -28,18 +28,6 @@
 #define PAUSE_AT (TOTAL / 4)
 #define RSS_GROWTH_KIB (96 * 1024)
 
-static guint64
-rss_kib (void)
-{
-  g_autofree gchar *status = NULL;
-  gchar *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  p = strstr (status, "VmRSS:");
-  return p ? g_ascii_strtoull (p + 6, NULL, 10) : 0;
-}
-
 /* the consumer: a floating sink pad hashing what it gets */
 typedef struct
 {
@@ -65,7 +53,7 @@ consumer_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     c->t_first = g_get_monotonic_time () / 1e6;
   g_checksum_update (c->sum, map.data, map.size);
   if (c->bytes / (16 << 20) != (c->bytes + map.size) / (16 << 20)) {
-    c->rss_peak = MAX (c->rss_peak, rss_kib ());
+    c->rss_peak = MAX (c->rss_peak, process_rss_kib ());
     if (g_getenv ("FLOW_TRACE"))
       g_printerr ("# %.2f s: %" G_GUINT64_FORMAT " MiB\n",
           g_get_monotonic_time () / 1e6, c->bytes >> 20);
@@ -81,7 +69,7 @@ consumer_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     /* the downstream takes nothing for a while */
     g_usleep (PAUSE_S * G_USEC_PER_SEC);
     g_mutex_lock (&c->lock);
-    c->rss_peak = MAX (c->rss_peak, rss_kib ());
+    c->rss_peak = MAX (c->rss_peak, process_rss_kib ());
     g_mutex_unlock (&c->lock);
   }
   return GST_FLOW_OK;
@@ -180,7 +168,7 @@ transfer_with_pause (gboolean ping, PingSeen * ps)
         (guint64) 300 * GST_MSECOND, "ping-timeout",
         (guint64) 8 * GST_SECOND, NULL);
   harness_start (h);
-  c.rss0 = rss_kib ();
+  c.rss0 = process_rss_kib ();
   sink = gst_element_request_pad_simple (h->a, "sink_bulk-1-0-0_0");
   tp = gst_pad_new ("bulksrc", GST_PAD_SRC);
   gst_pad_set_active (tp, TRUE);

@@ -22,18 +22,6 @@
 #define RSS_BOUNDED TRUE
 #endif
 
-static guint64
-rss_kib (void)
-{
-  g_autofree gchar *status = NULL;
-  gchar *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  p = strstr (status, "VmRSS:");
-  return p ? g_ascii_strtoull (p + 6, NULL, 10) : 0;
-}
-
 /* Substreams that ended otherwise than cleanly (closed with an error, or
  * failed) among the harness's events; call with h->lock. */
 static guint
@@ -105,7 +93,7 @@ test_threads_flat_sequential (void)
     }
     if (done == SEQ_WARM && threads0 == 0) {
       threads0 = thread_count ();
-      rss0 = rss_kib ();
+      rss0 = process_rss_kib ();
       t0 = now_s ();
     }
     /* keep what the test holds bounded: drop finished substreams' pads */
@@ -125,7 +113,7 @@ test_threads_flat_sequential (void)
     }
   }
   threads1 = thread_count ();
-  rss1 = rss_kib ();
+  rss1 = process_rss_kib ();
   rate = (SEQ_N - SEQ_WARM) / (now_s () - t0);
   /* a FIN_ACK lost in a close shows as its peer's timeout */
   g_usleep (2500 * 1000);
