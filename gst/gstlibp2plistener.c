@@ -21,11 +21,21 @@
  * (#GstLibp2pListener:private-key) make the multiaddr's /certhash/ and
  * /p2p/: set both to keep the multiaddr across restarts (docs/listener.md).
  *
- * ## Example
+ * Every client's substreams also appear on the listener itself, numbered
+ * listener-wide per protocol key (gstlibp2plistenpads.c): src_<key>_<n>
+ * (what the client sends) and the request pad sink_<key>_<n> (waits for
+ * that substream, then writes into it), so that a gst-launch-1.0 line
+ * serves clients without a program.
+ *
+ * ## Examples
  * |[
  * gst-launch-1.0 -m libp2plistener listen-address=/ip4/127.0.0.1/udp/9090/webrtc-direct
  * ]| listens and prints its multiaddrs (the libp2p-listening message);
  * clients are answered for ping and identify.
+ * |[
+ * gst-launch-1.0 -m filesrc location=in ! l.sink_file-1-0-0_0 \
+ *   libp2plistener name=l protocols=/file/1.0.0
+ * ]| sends the file to the first client that opens /file/1.0.0.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -665,7 +675,8 @@ gst_libp2p_listener_class_init (GstLibp2pListenerClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "libp2p WebRTC-direct listener", "Network/Bin",
       "Listens for WebRTC-direct clients (browsers, smoldot, libp2p nodes) "
-      "on one UDP port: one libp2pwebrtcbin per client",
+      "on one UDP port: one libp2pwebrtcbin per client; every client's "
+      "substreams also on its own pads src_<key>_<n> / sink_<key>_<n>",
       "gst-libp2p <https://libp2p.io/>");
   GST_DEBUG_CATEGORY_INIT (gst_libp2p_listener_debug, "libp2plistener", 0,
       "libp2p: WebRTC-direct listener");
