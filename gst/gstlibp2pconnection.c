@@ -359,6 +359,15 @@ conn_end (GstLibp2pConnection * conn, gboolean auth,
   va_list ap;
 
   g_mutex_lock (&conn->lock);
+  rtc = conn->rtc ? gst_libp2p_rtc_ref (conn->rtc) : NULL;
+  g_mutex_unlock (&conn->lock);
+  /* going down ourselves (two elements of one pipeline stopped together:
+   * the first one's ABORT reaches the second before its own stop): the
+   * stop is the end, and reports it */
+  if (rtc && gst_libp2p_rtc_going_down (rtc))
+    return;
+  g_clear_pointer (&rtc, gst_libp2p_rtc_unref);
+  g_mutex_lock (&conn->lock);
   if (conn->ended || !conn->running) {
     g_mutex_unlock (&conn->lock);
     return;
@@ -613,23 +622,6 @@ gst_libp2p_connection_begin_stop (GstLibp2pConnection * conn)
     gst_libp2p_rtc_unref (rtc);
   }
   return up;
-}
-
-gboolean
-gst_libp2p_connection_abort (GstLibp2pConnection * conn)
-{
-  GstLibp2pRtc *rtc = NULL;
-  gboolean sent = FALSE;
-
-  g_mutex_lock (&conn->lock);
-  if (conn->rtc && conn->connected && !conn->ended)
-    rtc = gst_libp2p_rtc_ref (conn->rtc);
-  g_mutex_unlock (&conn->lock);
-  if (rtc) {
-    sent = gst_libp2p_rtc_abort (rtc);
-    gst_libp2p_rtc_unref (rtc);
-  }
-  return sent;
 }
 
 /* Marks every substream ended by the stop; returns them (refs). */

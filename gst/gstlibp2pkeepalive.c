@@ -14,6 +14,10 @@
  * (the transport's own ICE checks remain).  A pinger the remote closes
  * cleanly between pings is opened again at the next interval.
  *
+ * The other way round, our end: gst_libp2p_connection_abort() tells the
+ * remote at once when the owner goes down (an SCTP ABORT, which webrtcbin
+ * 1.22 never sends; gstlibp2psctpend.c), so that its keepalive need not.
+ *
  * One timer at a time: while a ping is out it is the answer's deadline,
  * else the next ping.  Everything runs under conn->lock (webrtcbin's thread
  * for frames, the clock's thread for the timer); the loss is reported by
@@ -207,4 +211,23 @@ ka_stop_locked (GstLibp2pConnection * conn)
   conn_timer_cancel (&conn->ping_timer);
   conn->ping_waiting = FALSE;
   g_clear_pointer (&conn->ping_ss, ss_unref);
+}
+
+/* ---- our end, told to the remote ---- */
+
+gboolean
+gst_libp2p_connection_abort (GstLibp2pConnection * conn)
+{
+  GstLibp2pRtc *rtc = NULL;
+  gboolean sent = FALSE;
+
+  g_mutex_lock (&conn->lock);
+  if (conn->rtc && conn->connected && !conn->ended)
+    rtc = gst_libp2p_rtc_ref (conn->rtc);
+  g_mutex_unlock (&conn->lock);
+  if (rtc) {
+    sent = gst_libp2p_rtc_abort (rtc);
+    gst_libp2p_rtc_unref (rtc);
+  }
+  return sent;
 }

@@ -23,6 +23,7 @@
 #endif
 
 #include "gstlibp2psctpend.h"
+#include "gstlibp2putil.h"
 
 #include "sctp.h"
 
@@ -111,11 +112,22 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* When we are going down ourselves (two elements of one pipeline stopped
+ * together: the first one's ABORT reaches the second before its own stop
+ * began), the stop is the end and reports it. */
 static void
 report_async (GstElement * dec, gpointer data)
 {
   GstLibp2pSctpEnd *end = data;
+  gboolean stopped;
 
+  g_mutex_lock (&end->lock);
+  stopped = end->stopped;
+  g_mutex_unlock (&end->lock);
+  if (stopped || gst_libp2p_going_down (dec)) {
+    GST_DEBUG_OBJECT (dec, "the remote's end while we stop: not reported");
+    return;
+  }
   end->remote_ended (end->data);
 }
 

@@ -165,7 +165,8 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   g_mutex_unlock (&rtc->lock);
 }
 
-/* the remote sent an ABORT or SHUTDOWN (GStreamer's thread pool) */
+/* the remote sent an ABORT or SHUTDOWN (GStreamer's thread pool; the
+ * room may be gone: only the hook's data is used) */
 static void
 on_remote_ended (gpointer data)
 {
@@ -245,6 +246,12 @@ gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc)
   g_mutex_lock (&rtc->lock);
   rtc->stopping = TRUE;
   g_mutex_unlock (&rtc->lock);
+}
+
+gboolean
+gst_libp2p_rtc_going_down (GstLibp2pRtc * rtc)
+{
+  return gst_libp2p_going_down (rtc->webrtcbin);
 }
 
 gboolean

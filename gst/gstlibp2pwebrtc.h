@@ -80,6 +80,8 @@ void gst_libp2p_rtc_begin_stop (GstLibp2pRtc * rtc);
  * is still PLAYING (in PAUSED its ICE sink waits for preroll and would
  * keep it); TRUE when it went out. */
 gboolean gst_libp2p_rtc_abort (GstLibp2pRtc * rtc);
+/* The webrtcbin or an ancestor is being set below PAUSED. */
+gboolean gst_libp2p_rtc_going_down (GstLibp2pRtc * rtc);
 /* Backpressure before SCTP (gstlibp2pgate.c): @hold keeps the remote's
  * DATA out of usrsctp (unacknowledged, so the remote stops and
  * retransmits); FALSE hands what was kept on from the calling thread,

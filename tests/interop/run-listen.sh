@@ -13,7 +13,8 @@
 #     file written into sink_file-1-0-0_0 reaches our gst-launch dialer
 #     that opens /file/1.0.0; a file our dialer uploads on /upload/1.0.0
 #     comes out of src_upload-1-0-0_0 into a filesink, and that listener
-#     line ends by itself (EOS).
+#     line ends by itself (EOS); its SCTP ABORT then ends the dialer's line
+#     at once (an ERROR naming the listener).
 # Usage: run-listen.sh <listen-echo binary>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -151,7 +152,17 @@ LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
   > "$work/upload.out" 2>&1 &
 dpid=$!
 wait $lpid || fail "the receiving listener line failed" "$work/recv.out"
+end=$(date +%s.%N)
 grep -q 'Got EOS from element' "$work/recv.out" || fail "the receiving line did not end with EOS" "$work/recv.out"
-kill -INT $dpid 2>/dev/null; wait $dpid 2>/dev/null || true
 cmp "$work/file" "$work/received" || fail "the received file differs" "$work/recv.out"
 echo "gst-launch-1.0 listener received 2 MiB from a gst-launch-1.0 dialer, identical, and ended (EOS)"
+#    the listener that ended sent its client an SCTP ABORT: the dialer's
+#    line (it only sends, nothing ends it otherwise) stops at once with an
+#    ERROR naming the listener, not after its keepalive (15 s)
+wait $dpid && fail "the dialer's line ended without an error" "$work/upload.out"
+dend=$(date +%s.%N)
+grep -q 'the connection to 12D3KooW[A-Za-z0-9]* closed' "$work/upload.out" ||
+  fail "the dialer's line did not say that the listener closed" "$work/upload.out"
+awk "BEGIN { exit !($dend - $end < 5) }" ||
+  fail "the dialer's line took $(awk "BEGIN { print $dend - $end }") s" "$work/upload.out"
+echo "the dialer's line ended $(awk "BEGIN { printf \"%.2f\", $dend - $end }") s after the listener's: $(grep -o 'the connection to 12D3KooW[A-Za-z0-9]* closed' "$work/upload.out" | head -1 | sed 's/12D3KooW[A-Za-z0-9]*/<peer>/')"
