@@ -16,14 +16,14 @@
  *     (lp2p_sctp_make_abort) to the DTLS encoder after sctpenc, and waits
  *     (bounded) until the encoder pushed it out to the ICE transport;
  *   - the remote's packets on sctpdec's sink pad: an ABORT or SHUTDOWN is
- *     reported once (remote_ended, from GStreamer's thread pool).
+ *     reported once (remote_ended, from that thread, before usrsctp sees
+ *     the packet).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstlibp2psctpend.h"
-#include "gstlibp2putil.h"
 
 #include "sctp.h"
 
@@ -32,8 +32,12 @@
 GST_DEBUG_CATEGORY_STATIC (libp2p_sctp_end_debug);
 #define GST_CAT_DEFAULT libp2p_sctp_end_debug
 
-/* what an ABORT may take to leave the DTLS encoder's queue */
+/* what an ABORT may take to leave the DTLS encoder's queue: its src task
+ * pushes the records queued before ours first, so the stop waits until
+ * records went out and none followed for QUIET_MS (the queue is empty),
+ * ABORT_WAIT_MS at most */
 #define ABORT_WAIT_MS 200
+#define QUIET_MS 5
 
 struct _GstLibp2pSctpEnd
 {
@@ -45,12 +49,12 @@ struct _GstLibp2pSctpEnd
   GDestroyNotify unref_data;
   GstPad *enc_src, *dec_sink;   /* watched */
   gulong enc_probe, dec_probe;
-  GstElement *dec;              /* for the thread pool */
   guint8 header[LP2P_SCTP_COMMON_HEADER];       /* of our packets */
   gboolean have_header;
   gboolean ended;               /* an ABORT or SHUTDOWN either way */
   gboolean stopped;
-  gboolean out_seen;            /* a buffer left the DTLS encoder */
+  guint outs;                   /* records out of the DTLS encoder */
+  gint64 last_out_us;
 };
 
 static GstLibp2pSctpEnd *
@@ -86,7 +90,6 @@ gst_libp2p_sctp_end_unref (GstLibp2pSctpEnd * end)
   end->unref_data (end->data);
   gst_clear_object (&end->enc_src);
   gst_clear_object (&end->dec_sink);
-  gst_clear_object (&end->dec);
   g_mutex_clear (&end->lock);
   g_cond_clear (&end->cond);
   g_free (end);
@@ -112,32 +115,13 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* When we are going down ourselves (two elements of one pipeline stopped
- * together: the first one's ABORT reaches the second before its own stop
- * began), the stop is the end and reports it. */
-static void
-report_async (GstElement * dec, gpointer data)
-{
-  GstLibp2pSctpEnd *end = data;
-  gboolean stopped;
-
-  g_mutex_lock (&end->lock);
-  stopped = end->stopped;
-  g_mutex_unlock (&end->lock);
-  if (stopped || gst_libp2p_going_down (dec)) {
-    GST_DEBUG_OBJECT (dec, "the remote's end while we stop: not reported");
-    return;
-  }
-  end->remote_ended (end->data);
-}
-
 /* the thread that pushes into sctpdec: one packet of the remote's */
 static GstPadProbeReturn
 dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   GstLibp2pSctpEnd *end = data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstElement *dec = NULL;
+  gboolean report;
   GstMapInfo map;
   guint32 types;
 
@@ -148,18 +132,17 @@ dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (!(types & LP2P_SCTP_ENDING_CHUNKS))
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&end->lock);
-  if (!end->ended && !end->stopped && end->dec) {
-    dec = gst_object_ref (end->dec);
-    GST_INFO_OBJECT (dec, "the remote ends the SCTP association (%s)",
-        types & (1u << LP2P_SCTP_CHUNK_ABORT) ? "ABORT" : "SHUTDOWN");
-  }
+  report = !end->ended && !end->stopped;
   end->ended = TRUE;
   g_mutex_unlock (&end->lock);
-  if (dec) {
-    /* not from the streaming thread: the report ends the connection */
-    gst_element_call_async (dec, report_async, end_ref (end),
-        (GDestroyNotify) gst_libp2p_sctp_end_unref);
-    gst_object_unref (dec);
+  /* Reported from here, before usrsctp sees the packet: once it has, our
+   * next send fails in sctpenc ("Could not write to resource"), which
+   * would otherwise race this report.  (An end while we go down is the
+   * stop's: conn_end() checks.) */
+  if (report) {
+    GST_INFO_OBJECT (pad, "the remote ends the SCTP association (%s)",
+        types & (1u << LP2P_SCTP_CHUNK_ABORT) ? "ABORT" : "SHUTDOWN");
+    end->remote_ended (end->data);
   }
   return GST_PAD_PROBE_OK;
 }
@@ -179,8 +162,6 @@ watch (GstLibp2pSctpEnd * end, GstElement * element, const gchar * pad_name,
     *where = gst_object_ref (pad);
     *id = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb,
         end_ref (end), (GDestroyNotify) gst_libp2p_sctp_end_unref);
-    if (cb == dec_probe)
-      end->dec = gst_object_ref (element);
   }
   g_mutex_unlock (&end->lock);
   gst_object_unref (pad);
@@ -202,17 +183,18 @@ gst_libp2p_sctp_end_attach (GstLibp2pSctpEnd * end, GstElement * element)
   return FALSE;
 }
 
-/* the DTLS encoder's src task: our ABORT, or what followed it */
+/* the DTLS encoder's src task: a record out to the ICE transport */
 static GstPadProbeReturn
 out_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   GstLibp2pSctpEnd *end = data;
 
   g_mutex_lock (&end->lock);
-  end->out_seen = TRUE;
+  end->outs++;
+  end->last_out_us = g_get_monotonic_time ();
   g_cond_broadcast (&end->cond);
   g_mutex_unlock (&end->lock);
-  return GST_PAD_PROBE_REMOVE;
+  return GST_PAD_PROBE_OK;
 }
 
 /* The pad after sctpenc (@in: transportsendbin's data_sink) and the src
@@ -254,6 +236,7 @@ gst_libp2p_sctp_end_abort (GstLibp2pSctpEnd * end)
   GstFlowReturn ret;
   gboolean ok;
   gint64 until;
+  gulong probe;
 
   g_mutex_lock (&end->lock);
   ok = end->have_header && !end->ended && !end->stopped && end->enc_src &&
@@ -261,23 +244,30 @@ gst_libp2p_sctp_end_abort (GstLibp2pSctpEnd * end)
   if (ok)
     ok = encoder_pads (end->enc_src, &in, &out);
   end->ended = end->ended || ok;
-  end->out_seen = FALSE;
+  end->outs = 0;
   GST_DEBUG ("abort: header %d, ended %d, stopped %d, encoder %d",
       end->have_header, end->ended, end->stopped, ok);
   g_mutex_unlock (&end->lock);
   if (!ok)
     return FALSE;
-  gst_pad_add_probe (out, GST_PAD_PROBE_TYPE_BUFFER, out_probe,
+  probe = gst_pad_add_probe (out, GST_PAD_PROBE_TYPE_BUFFER, out_probe,
       end_ref (end), (GDestroyNotify) gst_libp2p_sctp_end_unref);
   /* the encoder's stream lock orders it with sctpenc's own packets */
   ret = gst_pad_chain (in, gst_buffer_new_memdup (pkt, sizeof (pkt)));
   until = g_get_monotonic_time () + ABORT_WAIT_MS * 1000;
   g_mutex_lock (&end->lock);
-  while (ret == GST_FLOW_OK && !end->out_seen)
-    if (!g_cond_wait_until (&end->cond, &end->lock, until))
+  while (ret == GST_FLOW_OK) {
+    gint64 now = g_get_monotonic_time (), wake;
+
+    if ((end->outs > 0 && now - end->last_out_us >= QUIET_MS * 1000) ||
+        now >= until)
       break;
-  ok = end->out_seen;
+    wake = end->outs > 0 ? end->last_out_us + QUIET_MS * 1000 : until;
+    g_cond_wait_until (&end->cond, &end->lock, MIN (wake, until));
+  }
+  ok = end->outs > 0;
   g_mutex_unlock (&end->lock);
+  gst_pad_remove_probe (out, probe);
   GST_INFO_OBJECT (in, "our ABORT: %s (%s)", ok ? "sent" : "not seen leaving",
       gst_flow_get_name (ret));
   gst_object_unref (in);

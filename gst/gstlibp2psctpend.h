@@ -8,8 +8,8 @@ G_BEGIN_DECLS
 
 typedef struct _GstLibp2pSctpEnd GstLibp2pSctpEnd;
 
-/* @remote_ended: the remote sent an ABORT or a SHUTDOWN (called once,
- * from GStreamer's thread pool) */
+/* @remote_ended: the remote sent an ABORT or a SHUTDOWN (called once, from
+ * the thread that pushes the remote's packets into sctpdec) */
 GstLibp2pSctpEnd *gst_libp2p_sctp_end_new (void (*remote_ended) (gpointer
         data), gpointer data, gpointer (*ref) (gpointer),
     GDestroyNotify unref);

@@ -165,8 +165,8 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   g_mutex_unlock (&rtc->lock);
 }
 
-/* the remote sent an ABORT or SHUTDOWN (GStreamer's thread pool; the
- * room may be gone: only the hook's data is used) */
+/* the remote sent an ABORT or SHUTDOWN (the thread into sctpdec; only the
+ * hook's data is used) */
 static void
 on_remote_ended (gpointer data)
 {
