@@ -64,7 +64,6 @@ struct _GstLibp2pGate
   gboolean stopped;
   GstElement *sctpdec;          /* for its pads and the release thread */
   gulong sig_pad;
-  gboolean holding;             /* conn_hold || backlog_hold */
   gboolean conn_hold;           /* asked by the connection */
   gboolean backlog_hold;
   gint64 backlog;               /* bytes out of sctpdec, not delivered */
@@ -80,6 +79,13 @@ struct _GstLibp2pGate
 };
 
 static void release_async (GstLibp2pGate * gate);
+
+/* what the gate keeps out: held by the connection or by the backlog */
+static inline gboolean
+holding_locked (GstLibp2pGate * gate)
+{
+  return gate->conn_hold || gate->backlog_hold;
+}
 
 GstLibp2pGate *
 gst_libp2p_gate_new (void)
@@ -110,6 +116,8 @@ gst_libp2p_gate_unref (GstLibp2pGate * gate)
   g_queue_clear_full (&gate->kept, (GDestroyNotify) gst_buffer_unref);
   gst_clear_object (&gate->sink);
   gst_clear_object (&gate->sctpdec);
+  if (gate->stale_timer)
+    gst_clock_id_unref (gate->stale_timer);
   g_mutex_clear (&gate->lock);
   g_free (gate);
 }
@@ -127,7 +135,7 @@ gate_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (buf == NULL)
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&gate->lock);
-  if (!gate->holding || gate->releasing == g_thread_self ()) {
+  if (!holding_locked (gate) || gate->releasing == g_thread_self ()) {
     g_mutex_unlock (&gate->lock);
     return GST_PAD_PROBE_OK;
   }
@@ -141,7 +149,7 @@ gate_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (!(types & (1u << LP2P_SCTP_CHUNK_DATA)))
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&gate->lock);
-  if (!gate->holding) {
+  if (!holding_locked (gate)) {
     g_mutex_unlock (&gate->lock);
     return GST_PAD_PROBE_OK;
   }
@@ -197,8 +205,7 @@ stale_check (GstClock * clock, GstClockTime t, GstClockID id, gpointer data)
         G_GINT64_FORMAT ") is forgotten", BACKLOG_STALE_MS, gate->backlog);
     gate->backlog = 0;
     gate->backlog_hold = FALSE;
-    gate->holding = gate->conn_hold;
-    open = !gate->holding;
+    open = !holding_locked (gate);
   } else {
     arm_stale_locked (gate);
   }
@@ -226,7 +233,6 @@ stream_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     GST_DEBUG ("webrtcbin has %" G_GINT64_FORMAT " bytes to emit: holding",
         gate->backlog);
     gate->backlog_hold = TRUE;
-    gate->holding = TRUE;
     gate->stat_backlog_holds++;
     gate->last_delivery_us = g_get_monotonic_time ();
     arm_stale_locked (gate);
@@ -253,8 +259,7 @@ gst_libp2p_gate_delivered (GstLibp2pGate * gate, gsize bytes)
   gate->last_delivery_us = g_get_monotonic_time ();
   if (gate->backlog_hold && gate->backlog <= BACKLOG_MAX / 2) {
     gate->backlog_hold = FALSE;
-    gate->holding = gate->conn_hold;
-    open = !gate->holding;
+    open = !holding_locked (gate);
   }
   g_mutex_unlock (&gate->lock);
   /* (this is webrtcbin's thread: sctpdec's handlers may want its lock) */
@@ -309,7 +314,7 @@ gate_release (GstLibp2pGate * gate)
   }
   gate->releasing = g_thread_self ();
   sink = gst_object_ref (gate->sink);
-  while (!gate->holding && !gate->stopped &&
+  while (!holding_locked (gate) && !gate->stopped &&
       (buf = g_queue_pop_head (&gate->kept)) != NULL) {
     gate->kept_bytes -= gst_buffer_get_size (buf);
     g_mutex_unlock (&gate->lock);
@@ -359,8 +364,7 @@ gst_libp2p_gate_set (GstLibp2pGate * gate, gboolean hold, guint seq)
   if (gate->conn_hold != hold)
     GST_DEBUG ("%s", hold ? "holding DATA" : "open again");
   gate->conn_hold = hold;
-  gate->holding = hold || gate->backlog_hold;
-  hold = gate->holding;
+  hold = holding_locked (gate);
   g_mutex_unlock (&gate->lock);
   if (!hold)
     gate_release (gate);
@@ -371,13 +375,12 @@ gst_libp2p_gate_stop (GstLibp2pGate * gate)
 {
   GstPad *sink;
   gulong probe;
-
   GstElement *sctpdec;
   gulong sig;
 
   g_mutex_lock (&gate->lock);
   gate->stopped = TRUE;
-  gate->holding = gate->conn_hold = gate->backlog_hold = FALSE;
+  gate->conn_hold = gate->backlog_hold = FALSE;
   sink = gate->sink;
   gate->sink = NULL;
   probe = gate->probe;

@@ -50,7 +50,7 @@ struct _GstLibp2pSctpEnd
   GstPad *enc_src, *dec_sink;   /* watched */
   gulong enc_probe, dec_probe;
   guint8 header[LP2P_SCTP_COMMON_HEADER];       /* of our packets */
-  gboolean have_header;
+  gint have_header;             /* atomic; header constant once set */
   gboolean ended;               /* an ABORT or SHUTDOWN either way */
   gboolean stopped;
   guint outs;                   /* records out of the DTLS encoder */
@@ -103,14 +103,17 @@ enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   guint8 h[LP2P_SCTP_COMMON_HEADER];
 
-  if (buf == NULL || gst_buffer_extract (buf, 0, h, sizeof (h)) != sizeof (h))
+  /* ports and tag are the association's: the first packet that has them
+   * is enough (this runs for every packet we send) */
+  if (g_atomic_int_get (&end->have_header) || buf == NULL ||
+      gst_buffer_extract (buf, 0, h, sizeof (h)) != sizeof (h))
     return GST_PAD_PROBE_OK;
   /* tag 0: our INIT, not yet the association's */
   if (h[4] == 0 && h[5] == 0 && h[6] == 0 && h[7] == 0)
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&end->lock);
   memcpy (end->header, h, sizeof (h));
-  end->have_header = TRUE;
+  g_atomic_int_set (&end->have_header, TRUE);
   g_mutex_unlock (&end->lock);
   return GST_PAD_PROBE_OK;
 }

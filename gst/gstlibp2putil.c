@@ -242,6 +242,13 @@ gst_libp2p_hook_new (gconstpointer funcs, gpointer data,
   return h;
 }
 
+GstLibp2pHook *
+gst_libp2p_hook_ref (GstLibp2pHook * h)
+{
+  g_atomic_int_inc (&h->ref);
+  return h;
+}
+
 void
 gst_libp2p_hook_unref (GstLibp2pHook * h)
 {
@@ -261,9 +268,8 @@ gulong
 gst_libp2p_hook_connect (gpointer instance, const gchar * signal,
     GCallback cb, GstLibp2pHook * h)
 {
-  g_atomic_int_inc (&h->ref);
-  return g_signal_connect_data (instance, signal, cb, h, hook_closure_unref,
-      0);
+  return g_signal_connect_data (instance, signal, cb, gst_libp2p_hook_ref (h),
+      hook_closure_unref, 0);
 }
 
 gboolean

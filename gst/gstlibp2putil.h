@@ -77,6 +77,7 @@ typedef struct
 
 GstLibp2pHook *gst_libp2p_hook_new (gconstpointer funcs, gpointer data,
     gpointer (*ref) (gpointer), GDestroyNotify unref);
+GstLibp2pHook *gst_libp2p_hook_ref (GstLibp2pHook * h);
 void gst_libp2p_hook_unref (GstLibp2pHook * h);
 /* Connects @cb to @instance's @signal with @h (a reference of its own). */
 gulong gst_libp2p_hook_connect (gpointer instance, const gchar * signal,

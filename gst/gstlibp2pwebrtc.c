@@ -176,19 +176,6 @@ on_remote_ended (gpointer data)
       GST_LIBP2P_RTC_STATE_CLOSED);
 }
 
-static gpointer
-hook_ref_gp (gpointer h)
-{
-  g_atomic_int_inc (&((Hook *) h)->ref);
-  return h;
-}
-
-static void
-hook_unref_gp (gpointer h)
-{
-  gst_libp2p_hook_unref (h);
-}
-
 GstLibp2pRtc *
 gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
     gpointer data, gpointer (*ref) (gpointer), GDestroyNotify unref)
@@ -208,8 +195,9 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   h->owner = rtc;
   rtc->reuse = gst_libp2p_reuse_guard_new ();
   rtc->gate = gst_libp2p_gate_new ();
-  rtc->end = gst_libp2p_sctp_end_new (on_remote_ended, h, hook_ref_gp,
-      hook_unref_gp);
+  rtc->end = gst_libp2p_sctp_end_new (on_remote_ended, h,
+      (gpointer (*)(gpointer)) gst_libp2p_hook_ref,
+      (GDestroyNotify) gst_libp2p_hook_unref);
   rtc->sig_element = hook_connect (webrtcbin, "element-added",
       G_CALLBACK (on_element_added), h);
   rtc->sig_data_channel = hook_connect (webrtcbin, "on-data-channel",
