@@ -395,6 +395,12 @@ count_replies (GSocket * s, gint ms)
   return count_received (s, ms, is_stun_success);
 }
 
+/* What a request that makes a client waits for its answer: the client's
+ * libp2pwebrtcbin is made first, on the socket thread, which under ASan
+ * beside another test took more than 500 ms (test_v2_credentials, 2 of 4
+ * runs) */
+#define NEW_CLIENT_MS 3000
+
 static void
 send_to (GSocket * s, GSocketAddress * to, const guint8 * data, gsize len)
 {
@@ -594,7 +600,8 @@ test_bounds (void)
     gsize n = stun_request (buf, sizeof (buf), user, u);
 
     send_to (other, to, buf, n);
-    g_assert_cmpuint (count_replies (other, 300), ==, (i == 0 ? 1 : 0));
+    g_assert_cmpuint (count_replies (other, i == 0 ? NEW_CLIENT_MS : 300),
+        ==, (i == 0 ? 1 : 0));
   }
   g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 1);
   gst_element_set_state (pipe, GST_STATE_NULL);
@@ -617,7 +624,8 @@ test_bounds (void)
     gsize n = stun_request (buf, sizeof (buf), user, u);
 
     send_to (other, to, buf, n);
-    g_assert_cmpuint (count_replies (other, 300), ==, (i < 2 ? 1 : 0));
+    g_assert_cmpuint (count_replies (other, i < 2 ? NEW_CLIENT_MS : 300), ==,
+        (i < 2 ? 1 : 0));
   }
   g_assert_cmpuint (stat_u64 (listener, "connections"), ==, 2);
   g_assert_cmpuint (stat_u64 (listener, "refused"), ==, 1);
@@ -703,7 +711,7 @@ test_v2_credentials (void)
   g_assert_cmpuint (count_replies (raw2, 300), ==, 0);
   n = stun_request (buf, sizeof (buf), user, server);
   send_to (raw, to, buf, n);
-  g_assert_cmpuint (count_replies (raw, 500), ==, 1);
+  g_assert_cmpuint (count_replies (raw, NEW_CLIENT_MS), ==, 1);
   g_assert_true (seen_wait (&s, &s.added, 1, WAIT_S));
   g_assert_cmpuint (s.added, ==, 1);
   gst_element_set_state (pipe, GST_STATE_NULL);
@@ -1025,7 +1033,7 @@ test_addresses_per_ufrag (void)
   to = listener_address (listener);
   n = stun_request (buf, sizeof (buf), user, u);        /* USE-CANDIDATE */
   send_to (a, to, buf, n);
-  g_assert_cmpuint (count_replies (a, 500), ==, 1);
+  g_assert_cmpuint (count_replies (a, NEW_CLIENT_MS), ==, 1);
   send_to (b, to, buf, n);
   g_assert_cmpuint (count_replies (b, 500), ==, 1);
   send_to (c, to, buf, n);
@@ -1145,10 +1153,13 @@ test_abuse_while_serving (void)
   gsize n;
 
   seen_init (&s);
-  /* 4 s: the good dialer's handshake under ASan, next to the flood and
-   * another test, took more than 2 s (1 of 4 runs) */
-  pipe = listener_start (&s, &listener, "handshake-timeout",
-      (guint64) 4 * GST_SECOND, NULL);
+  /* handshake-timeout at its default (10 s): under ASan next to another
+   * test, the good dialer's handshake outlasted 2 s and 4 s (its DTLS
+   * done, the listener removed it before Noise's first message: 1 of 4
+   * and 1 of 3 runs).  2 new clients a second from the flood's source:
+   * each admitted one is a whole webrtcbin made on the socket thread
+   * (docs/listener.md) */
+  pipe = listener_start (&s, &listener, "max-new-per-source", 2, NULL);
   addr = first_multiaddr (listener);
   f.listener = listener;
   f.to = listener_address (listener);
@@ -1158,7 +1169,7 @@ test_abuse_while_serving (void)
 
   n = stun_request (buf, sizeof (buf), user, u);
   send_to (mid_dtls, f.to, buf, n);
-  g_assert_cmpuint (count_replies (mid_dtls, 500), ==, 1);
+  g_assert_cmpuint (count_replies (mid_dtls, NEW_CLIENT_MS), ==, 1);
   send_to (mid_dtls, f.to, g_bytes_get_data (f.hello, NULL),
       g_bytes_get_size (f.hello));
   wrong = wrong_certhash (addr);
@@ -1172,14 +1183,15 @@ test_abuse_while_serving (void)
       G_GUINT64_FORMAT " half-open\n", f.sent, stat_u64 (listener, "refused"),
       stat_u64 (listener, "dropped"), f.peak_connections, f.peak_half_open);
   g_assert_cmpuint (stat_u64 (listener, "refused"), >, 0);
-  /* max-new-per-source (8 a second) in the 4 one-second windows the 3 s
-   * flood touches, and the three others */
-  g_assert_cmpuint (f.peak_half_open, <=, 8 * 4 + 3);
+  /* max-new-per-source (2 a second) in the 4 one-second windows the 3 s
+   * flood touches (none timed out yet), and the three others */
+  g_assert_cmpuint (f.peak_half_open, <=, 2 * 4 + 3);
   g_assert_cmpuint (stat_u64 (listener, "dropped"), >=, f.sent / 2);
   /* every vanished client goes after handshake-timeout; the good one
    * stays */
   {
-    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    /* the last flood client came at 3 s: gone at 13 s */
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
     while (g_get_monotonic_time () < end &&
         (stat_u64 (listener, "connections") != 1 ||
