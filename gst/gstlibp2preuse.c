@@ -28,7 +28,8 @@
  * it later).  So the guard reads our SCTP packets (gst/libp2p/sctp.h): a
  * channel that closes before its reset was seen leaves its id pending; a
  * new channel of ours waits until no id is pending, a reused inbound
- * stream until its id is not.  Bounded: RESET_WAIT_MS.
+ * stream until its id is not.  Bounded: RESET_WAIT_MS.  (That half is
+ * gstlibp2preuse-resets.c.)
  *
  * g->lock guards the tables and flags; it is taken before a pad's lock.
  */
@@ -36,72 +37,12 @@
 #include "config.h"
 #endif
 
-#include "gstlibp2preuse.h"
-
-#include "sctp.h"
+#include "gstlibp2preuse-priv.h"
 
 #include <stdio.h>
 
-GST_DEBUG_CATEGORY_STATIC (libp2p_reuse_debug);
+GST_DEBUG_CATEGORY (libp2p_reuse_debug);
 #define GST_CAT_DEFAULT libp2p_reuse_debug
-
-#define REUSE_WAIT_S 10
-#define POLL_MS 10
-/* usrsctp sends a deferred reset once the outstanding one is answered: a
- * round trip, or a retransmission timeout (RFC 4960 RTO.Initial 3 s). */
-#define RESET_WAIT_MS 3000
-/* sctpenc removes a stream's request pad right after asking for its
- * reset: a new channel on the id links a pad of that name */
-#define PAD_WAIT_MS 1000
-
-struct _GstLibp2pReuseGuard
-{
-  gint ref;
-  GMutex lock;
-  GCond cond;
-  GstElement *sctpdec;          /* watched, or NULL */
-  gulong sig, sig_after;         /* before and after webrtcbin's */
-  gboolean stopped;
-  gboolean blocked;             /* sctpdec's pad-added handlers */
-  gboolean ending;              /* an ABORT or SHUTDOWN went either way */
-  GstPad *dec_sink;             /* sctpdec's sink pad, watched */
-  gulong dec_probe;
-  GHashTable *live;             /* id -> Live* */
-  GHashTable *held;             /* id -> Held* */
-  /* our resets (sctpenc's packets) */
-  GstPad *enc_src;              /* sctpenc's src pad, watched, or NULL */
-  gulong enc_probe;
-  GHashTable *resets;           /* id -> resets of it seen (guint) */
-  guint resets_all;             /* resets of every stream seen */
-  guint32 last_sn;              /* of the last request seen */
-  gboolean have_sn;
-  GHashTable *pending;          /* id -> closed at (gint64 us), not reset */
-  GHashTable *releasing;        /* ids reset: sctpenc may still have a pad */
-  gint our_parity;              /* of the ids of our channels; -1: unknown */
-};
-
-/* A data channel webrtcbin knows by its id. */
-typedef struct
-{
-  gpointer token;
-  gboolean padded;              /* sctpdec gave it its pad */
-  guint born;                   /* resets of its id seen before it lived */
-} Live;
-
-/* A new stream waiting for its id's old channel. */
-typedef struct
-{
-  gint ref;
-  GstLibp2pReuseGuard *g;       /* a reference */
-  GstPad *pad;                  /* a reference */
-  guint id;
-  gulong probe;
-  gboolean waiting;             /* its link to the old channel is undone */
-  gboolean old_closed;          /* the old channel is CLOSED */
-  gint64 until;
-  gboolean go;                  /* linked to its new channel: pass */
-  gboolean drop;                /* given up: drop */
-} Held;
 
 static Held *
 held_ref (Held * hd)
@@ -142,8 +83,8 @@ gst_libp2p_reuse_guard_new (void)
   return g;
 }
 
-static GstLibp2pReuseGuard *
-guard_ref (GstLibp2pReuseGuard * g)
+GstLibp2pReuseGuard *
+reuse_guard_ref (GstLibp2pReuseGuard * g)
 {
   g_atomic_int_inc (&g->ref);
   return g;
@@ -182,81 +123,25 @@ in_running_task (GstPad * pad)
   return mine;
 }
 
-/* ---- our resets ---- */
-
-static guint
-resets_of_locked (GstLibp2pReuseGuard * g, guint id)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (g->resets,
-          GUINT_TO_POINTER (id))) + g->resets_all;
-}
-
-/* @at (a pending id's close) is RESET_WAIT_MS ago: forget it */
-static gboolean
-expired (guint id, const gint64 * at)
-{
-  if (g_get_monotonic_time () - *at < RESET_WAIT_MS * G_TIME_SPAN_MILLISECOND)
-    return FALSE;
-  GST_WARNING ("stream %u: no reset of ours seen within %d ms of its "
-      "channel's close", id, RESET_WAIT_MS);
-  return TRUE;
-}
-
-/* Our reset of @id has not gone out since its last channel closed. */
-static gboolean
-pending_locked (GstLibp2pReuseGuard * g, guint id)
-{
-  gint64 *at = g_hash_table_lookup (g->pending, GUINT_TO_POINTER (id));
-
-  if (at == NULL)
-    return FALSE;
-  if (!expired (id, at))
-    return TRUE;
-  g_hash_table_remove (g->pending, GUINT_TO_POINTER (id));
-  return FALSE;
-}
-
-/* An id webrtcbin could give our next channel is pending (ids of our
- * parity; any while we do not know it). */
-static gboolean
-ours_pending_locked (GstLibp2pReuseGuard * g)
-{
-  GHashTableIter it;
-  gpointer k, v;
-  gboolean any = FALSE;
-
-  g_hash_table_iter_init (&it, g->pending);
-  while (g_hash_table_iter_next (&it, &k, &v)) {
-    guint id = GPOINTER_TO_UINT (k);
-
-    if (expired (id, v))
-      g_hash_table_iter_remove (&it);
-    else if (g->our_parity < 0 || (gint) (id % 2) == g->our_parity)
-      any = TRUE;
-  }
-  return any;
-}
-
 /* The held stream @id goes on once its link to the old channel is undone,
  * the old channel is CLOSED and our reset of the id went out: taken from
- * the table, for redispatch (). */
-static Held *
-release_locked (GstLibp2pReuseGuard * g, guint id)
+ * the table, for reuse_redispatch (). */
+Held *
+reuse_release_locked (GstLibp2pReuseGuard * g, guint id)
 {
   Held *hd = g_hash_table_lookup (g->held, GUINT_TO_POINTER (id));
 
-  if (hd == NULL || !hd->waiting || !hd->old_closed || pending_locked (g, id))
+  if (hd == NULL || !hd->waiting || !hd->old_closed || reuse_pending_locked (g, id))
     return NULL;
   g_hash_table_steal (g->held, GUINT_TO_POINTER (id));
   return hd;
 }
 
-static void redispatch_async (GstElement * sctpdec, gpointer hd);
 
 /* Waits (bounded) until sctpenc has no request pad of stream @id left:
  * a channel on the id links one of that name.  Not under g->lock. */
-static void
-wait_enc_pad_gone (GstLibp2pReuseGuard * g, guint id)
+void
+reuse_wait_enc_pad_gone (GstLibp2pReuseGuard * g, guint id)
 {
   GstElement *enc = NULL;
   gint64 end = g_get_monotonic_time () + PAD_WAIT_MS * G_TIME_SPAN_MILLISECOND;
@@ -313,10 +198,10 @@ held_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     /* our reset of the id never showed: it went out of the tables */
     if (hd->waiting && hd->old_closed && g->sctpdec &&
         g_hash_table_lookup (g->held, GUINT_TO_POINTER (hd->id)) == hd) {
-      Held *r = release_locked (g, hd->id);
+      Held *r = reuse_release_locked (g, hd->id);
 
       if (r)
-        gst_element_call_async (g->sctpdec, redispatch_async, r, NULL);
+        gst_element_call_async (g->sctpdec, reuse_redispatch_async, r, NULL);
     }
     g_cond_wait_until (&g->cond, &g->lock, MIN (hd->until,
             now + POLL_MS * G_TIME_SPAN_MILLISECOND));
@@ -333,18 +218,21 @@ static void on_pad_added_after (GstElement * sctpdec, GstPad * pad,
  * again, so that webrtcbin makes the stream a channel of its own (our
  * handlers let it through: the id is no longer live, the pad no longer
  * held), then its data goes. Takes @hd. */
-static void
-redispatch (GstLibp2pReuseGuard * g, Held * hd)
+void
+reuse_redispatch (GstLibp2pReuseGuard * g, Held * hd)
 {
   GstElement *sctpdec = NULL;
   gboolean linked = FALSE;
 
-  wait_enc_pad_gone (g, hd->id);
+  if (!hd->fresh)
+    reuse_wait_enc_pad_gone (g, hd->id);
   g_mutex_lock (&g->lock);
   if (!hd->drop && !g->stopped && g->sctpdec)
     sctpdec = gst_object_ref (g->sctpdec);
   g_mutex_unlock (&g->lock);
-  if (sctpdec && gst_object_has_as_parent (GST_OBJECT (hd->pad),
+  if (sctpdec && hd->fresh) {
+    linked = gst_pad_is_linked (hd->pad);
+  } else if (sctpdec && gst_object_has_as_parent (GST_OBJECT (hd->pad),
           GST_OBJECT (sctpdec))) {
     GST_INFO_OBJECT (sctpdec, "stream %u: its old channel closed, the new "
         "one goes on", hd->id);
@@ -364,15 +252,15 @@ redispatch (GstLibp2pReuseGuard * g, Held * hd)
   held_unref (hd);
 }
 
-static void
-redispatch_async (GstElement * sctpdec, gpointer hd)
+void
+reuse_redispatch_async (GstElement * sctpdec, gpointer hd)
 {
-  redispatch (((Held *) hd)->g, hd);
+  reuse_redispatch (((Held *) hd)->g, hd);
 }
 
-/* redispatch () off the calling thread: webrtcbin's (a channel's CLOSED;
+/* reuse_redispatch () off the calling thread: webrtcbin's (a channel's CLOSED;
  * webrtcbin 1.22 may say CLOSED before its task releasing the channel's
- * sctpenc pad, which redispatch () waits for, ran on that thread) or
+ * sctpenc pad, which reuse_redispatch () waits for, ran on that thread) or
  * sctpdec's (pad-added).  Waiting there ran PAD_WAIT_MS out, webrtcbin then
  * linked the new channel to a name still taken: a lost open.  Takes @hd. */
 static void
@@ -385,152 +273,10 @@ redispatch_later (GstLibp2pReuseGuard * g, Held * hd)
     sctpdec = gst_object_ref (g->sctpdec);
   g_mutex_unlock (&g->lock);
   if (sctpdec)
-    gst_element_call_async (sctpdec, redispatch_async, hd, NULL);
+    gst_element_call_async (sctpdec, reuse_redispatch_async, hd, NULL);
   else
-    redispatch (g, hd);
+    reuse_redispatch (g, hd);
   gst_clear_object (&sctpdec);
-}
-
-typedef struct
-{
-  GstLibp2pReuseGuard *g;
-  GSList *released;             /* Held* to redispatch */
-} Seen;
-
-static void
-seen_release (Seen * s, guint id)
-{
-  Held *hd = release_locked (s->g, id);
-
-  if (hd)
-    s->released = g_slist_prepend (s->released, hd);
-}
-
-/* One Outgoing SSN Reset Request of ours went out (under g->lock). */
-static void
-on_reset_seen (guint32 sn, const guint8 * streams, guint n, gpointer data)
-{
-  Seen *s = data;
-  GstLibp2pReuseGuard *g = s->g;
-  guint i;
-
-  /* a retransmission repeats the request's sequence number (one request
-   * is outstanding at a time) */
-  if (g->have_sn && sn == g->last_sn)
-    return;
-  g->have_sn = TRUE;
-  g->last_sn = sn;
-  if (n == 0) {
-    GList *ids = g_hash_table_get_keys (g->pending), *l;
-
-    g->resets_all++;
-    g_hash_table_remove_all (g->pending);
-    for (l = ids; l; l = l->next)
-      seen_release (s, GPOINTER_TO_UINT (l->data));
-    g_list_free (ids);
-  }
-  for (i = 0; i < n; i++) {
-    guint id = lp2p_sctp_stream_at (streams, i);
-
-    g_hash_table_insert (g->resets, GUINT_TO_POINTER (id),
-        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (g->resets,
-                    GUINT_TO_POINTER (id))) + 1));
-    g_hash_table_add (g->releasing, GUINT_TO_POINTER (id));
-    if (g_hash_table_remove (g->pending, GUINT_TO_POINTER (id)))
-      seen_release (s, id);
-  }
-}
-
-/* The association ends (an ABORT or a SHUTDOWN seen): sctpenc refuses new
- * streams from now on, and webrtcbin 1.22, not told yet, would still try
- * (g_warn_if_reached in link_to_sctp). */
-static void
-mark_ending (GstLibp2pReuseGuard * g)
-{
-  g_mutex_lock (&g->lock);
-  if (!g->ending)
-    GST_INFO ("the SCTP association ends: no new stream");
-  g->ending = TRUE;
-  g_cond_broadcast (&g->cond);
-  g_mutex_unlock (&g->lock);
-  gst_libp2p_reuse_guard_block_new_streams (g);
-}
-
-/* (the log) the stream resets of a packet, @data: who sent it */
-static void
-log_reset (guint32 sn, const guint8 * streams, guint n, gpointer data)
-{
-  GST_LOG ("%s reset request %u: %u streams (0: all), the first %d",
-      (const gchar *) data, sn, n, n ? lp2p_sctp_stream_at (streams, 0) : -1);
-}
-
-static void
-log_response (guint32 sn, guint32 result, gpointer data)
-{
-  GST_LOG ("%s response to reset request %u: %u", (gchar *) data, sn, result);
-}
-
-static void
-log_resets (const GstMapInfo * m, const gchar * who)
-{
-  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) < GST_LEVEL_LOG)
-    return;
-  lp2p_sctp_outgoing_resets (m->data, m->size, log_reset, (gpointer) who);
-  lp2p_sctp_reset_responses (m->data, m->size, log_response, (gpointer) who);
-}
-
-/* sctpdec's sink pad: the remote's SCTP packets, one per buffer */
-static GstPadProbeReturn
-dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstMapInfo map;
-
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_PAD_PROBE_OK;
-  log_resets (&map, "remote's");
-  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
-    mark_ending (data);
-  gst_buffer_unmap (buf, &map);
-  return GST_PAD_PROBE_OK;
-}
-
-/* sctpenc's src pad: one SCTP packet of ours per buffer */
-static GstPadProbeReturn
-enc_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  GstLibp2pReuseGuard *g = data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  Seen s = { g, NULL };
-  GstElement *sctpdec = NULL;
-  GstMapInfo map;
-  GSList *l;
-
-  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_PAD_PROBE_OK;
-  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
-    mark_ending (g);
-  log_resets (&map, "our");
-  /* resets are rare: look without the lock first */
-  if (lp2p_sctp_outgoing_resets (map.data, map.size, NULL, NULL) > 0) {
-    g_mutex_lock (&g->lock);
-    lp2p_sctp_outgoing_resets (map.data, map.size, on_reset_seen, &s);
-    if (s.released && g->sctpdec)
-      sctpdec = gst_object_ref (g->sctpdec);
-    g_cond_broadcast (&g->cond);
-    g_mutex_unlock (&g->lock);
-  }
-  gst_buffer_unmap (buf, &map);
-  /* not from this thread: it holds sctpenc's src pad */
-  for (l = s.released; l; l = l->next) {
-    if (sctpdec)
-      gst_element_call_async (sctpdec, redispatch_async, l->data, NULL);
-    else
-      redispatch (g, l->data);
-  }
-  g_slist_free (s.released);
-  gst_clear_object (&sctpdec);
-  return GST_PAD_PROBE_OK;
 }
 
 /* sctpdec's thread, before webrtcbin's handler: a reused id's pad is
@@ -549,7 +295,7 @@ on_pad_added (GstElement * sctpdec, GstPad * pad, GstLibp2pReuseGuard * g)
   g_mutex_lock (&g->lock);
   if (g->sig_after == 0)        /* webrtcbin's handler is connected now */
     g->sig_after = g_signal_connect_data (sctpdec, "pad-added",
-        G_CALLBACK (on_pad_added_after), guard_ref (g),
+        G_CALLBACK (on_pad_added_after), reuse_guard_ref (g),
         (GClosureNotify) gst_libp2p_reuse_guard_unref, 0);
   l = g_hash_table_lookup (g->live, GUINT_TO_POINTER (id));
   GST_LOG_OBJECT (sctpdec, "stream %u: new pad (live channel: %s, our reset "
@@ -559,7 +305,7 @@ on_pad_added (GstElement * sctpdec, GstPad * pad, GstLibp2pReuseGuard * g)
       !g_hash_table_contains (g->held, GUINT_TO_POINTER (id))) {
     hd = g_new0 (Held, 1);
     hd->ref = 1;
-    hd->g = guard_ref (g);
+    hd->g = reuse_guard_ref (g);
     hd->pad = gst_object_ref (pad);
     hd->id = id;
     hd->until = g_get_monotonic_time () + REUSE_WAIT_S * G_TIME_SPAN_SECOND;
@@ -589,44 +335,25 @@ on_pad_added_after (GstElement * sctpdec, GstPad * pad,
   g_mutex_lock (&g->lock);
   hd = g_hash_table_lookup (g->held, GUINT_TO_POINTER (id));
   if (hd && hd->pad == pad && !hd->waiting) {
-    GstPad *peer = gst_pad_get_peer (pad);
+    GstPad *peer = hd->fresh ? NULL : gst_pad_get_peer (pad);
 
-    /* webrtcbin linked it to the old channel's sink_bin */
+    /* webrtcbin linked it to the old channel's sink_bin, or (that one had
+     * just left its lists) to a new channel: that link stays, the data
+     * waits only for our reset of the id */
     if (peer) {
       gst_pad_unlink (pad, peer);
       gst_object_unref (peer);
     }
     hd->waiting = TRUE;
+    hd->old_closed |= hd->fresh;
     /* the old channel closed meanwhile */
-    hd = release_locked (g, id);
+    hd = reuse_release_locked (g, id);
   } else {
     hd = NULL;
   }
   g_mutex_unlock (&g->lock);
   if (hd)
     redispatch_later (g, hd);
-}
-
-/* Reads sctpenc's packets for our resets. */
-static gboolean
-attach_enc (GstLibp2pReuseGuard * g, GstElement * sctpenc)
-{
-  GstPad *src = gst_element_get_static_pad (sctpenc, "src");
-  gboolean ok;
-
-  if (src == NULL)
-    return FALSE;
-  g_mutex_lock (&g->lock);
-  ok = g->enc_src == NULL && !g->stopped;
-  if (ok) {
-    g->enc_src = gst_object_ref (src);
-    g->enc_probe = gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER,
-        enc_probe, guard_ref (g),
-        (GDestroyNotify) gst_libp2p_reuse_guard_unref);
-  }
-  g_mutex_unlock (&g->lock);
-  gst_object_unref (src);
-  return ok;
 }
 
 gboolean
@@ -637,7 +364,7 @@ gst_libp2p_reuse_guard_attach (GstLibp2pReuseGuard * g, GstElement * sctpdec)
   gboolean ok;
 
   if (f && g_strcmp0 (GST_OBJECT_NAME (f), "sctpenc") == 0)
-    return attach_enc (g, sctpdec);
+    return reuse_attach_enc (g, sctpdec);
   if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "sctpdec") != 0)
     return FALSE;
   g_mutex_lock (&g->lock);
@@ -647,12 +374,12 @@ gst_libp2p_reuse_guard_attach (GstLibp2pReuseGuard * g, GstElement * sctpdec)
   if (ok) {
     g->sctpdec = gst_object_ref (sctpdec);
     g->sig = g_signal_connect_data (sctpdec, "pad-added",
-        G_CALLBACK (on_pad_added), guard_ref (g),
+        G_CALLBACK (on_pad_added), reuse_guard_ref (g),
         (GClosureNotify) gst_libp2p_reuse_guard_unref, 0);
     g->dec_sink = gst_element_get_static_pad (sctpdec, "sink");
     if (g->dec_sink)
       g->dec_probe = gst_pad_add_probe (g->dec_sink,
-          GST_PAD_PROBE_TYPE_BUFFER, dec_probe, guard_ref (g),
+          GST_PAD_PROBE_TYPE_BUFFER, reuse_dec_probe, reuse_guard_ref (g),
           (GDestroyNotify) gst_libp2p_reuse_guard_unref);
   }
   g_mutex_unlock (&g->lock);
@@ -674,7 +401,7 @@ gst_libp2p_reuse_guard_live (GstLibp2pReuseGuard * g, gint id, gpointer token,
   l->token = token;
   l->padded = has_pad;
   g_mutex_lock (&g->lock);
-  l->born = resets_of_locked (g, id);
+  l->born = reuse_resets_of_locked (g, id);
   if (!has_pad && g->our_parity < 0)
     g->our_parity = id % 2;
   g_hash_table_replace (g->live, GINT_TO_POINTER (id), l);
@@ -692,7 +419,7 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
   l = g_hash_table_lookup (g->live, GINT_TO_POINTER (id));
   if (l && l->token == token) {
     /* webrtcbin asked for our reset: has it gone out? */
-    if (g->enc_src && !g->stopped && resets_of_locked (g, id) == l->born) {
+    if (g->enc_src && !g->stopped && reuse_resets_of_locked (g, id) == l->born) {
       gint64 *at = g_new (gint64, 1);
 
       *at = g_get_monotonic_time ();
@@ -704,11 +431,30 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
     if (hd)
       hd->old_closed = TRUE;
     /* (before the handler after webrtcbin's ran, that handler goes on) */
-    hd = release_locked (g, id);
+    hd = reuse_release_locked (g, id);
   }
   g_mutex_unlock (&g->lock);
   if (hd)
     redispatch_later (g, hd);
+}
+
+/* Between a held pad's two handlers: webrtcbin no longer found the old
+ * channel (it left webrtcbin's lists at CLOSED, before our handler of
+ * CLOSED ran) and made a new one.  Unlinking that (as if it were the old
+ * channel) and emitting pad-added again later left the new channel holding
+ * sctpenc's pad of the id: the next one failed to link (a lost open). */
+void
+gst_libp2p_reuse_guard_remote_channel (GstLibp2pReuseGuard * g, gint id)
+{
+  Held *hd;
+
+  g_mutex_lock (&g->lock);
+  hd = g_hash_table_lookup (g->held, GINT_TO_POINTER (id));
+  if (hd && !hd->waiting) {
+    GST_INFO ("stream %d: its old channel closed meanwhile: a new one", id);
+    hd->fresh = TRUE;
+  }
+  g_mutex_unlock (&g->lock);
 }
 
 void
@@ -765,36 +511,3 @@ gst_libp2p_reuse_guard_stop (GstLibp2pReuseGuard * g)
   gst_clear_object (&sctpdec);
 }
 
-gboolean
-gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g)
-{
-  gint64 t0 = g_get_monotonic_time ();
-  gboolean clear, waited = FALSE;
-  GList *ids, *l;
-
-  g_mutex_lock (&g->lock);
-  for (;;) {
-    clear = !ours_pending_locked (g) && !g->ending;
-    if (clear || g->stopped || g->ending)
-      break;
-    waited = TRUE;
-    /* a pending id expires: poll */
-    g_cond_wait_until (&g->cond, &g->lock, g_get_monotonic_time () +
-        POLL_MS * G_TIME_SPAN_MILLISECOND);
-  }
-  ids = g_hash_table_get_keys (g->releasing);
-  g_hash_table_remove_all (g->releasing);
-  g_mutex_unlock (&g->lock);
-  /* and their old channels' pads are gone from sctpenc */
-  for (l = ids; l; l = l->next) {
-    guint id = GPOINTER_TO_UINT (l->data);
-
-    if (g->our_parity < 0 || (gint) (id % 2) == g->our_parity)
-      wait_enc_pad_gone (g, id);
-  }
-  g_list_free (ids);
-  if (waited)
-    GST_DEBUG ("a new channel waited %" G_GINT64_FORMAT " us for our reset "
-        "of a closed one", g_get_monotonic_time () - t0);
-  return clear;
-}

@@ -26,6 +26,8 @@ void gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
  * waits for our reset of its closed channel to go out; call before
  * create-data-channel.  FALSE when stopped first, or once the SCTP
  * association ends (an ABORT or SHUTDOWN either way): no channel then. */
+void gst_libp2p_reuse_guard_remote_channel (GstLibp2pReuseGuard * g,
+    gint id);
 gboolean gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g);
 /* No handler of sctpdec's pad-added runs from now on (webrtcbin's
  * included: it makes channels for new streams). */

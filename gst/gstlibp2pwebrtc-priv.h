@@ -22,7 +22,7 @@ struct _GstLibp2pRtc
   gint ref;
   gboolean closed;
   GstElement *webrtcbin;
-  gulong sig_data_channel, sig_state, sig_element, sig_assoc;
+  gulong sig_data_channel, sig_state, sig_element, sig_assoc, sig_prepare;
   GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
   GstLibp2pGate *gate;          /* the same sctpdec's input */
   GstLibp2pSctpEnd *end;        /* the association's end, either way */

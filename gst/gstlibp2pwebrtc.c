@@ -93,6 +93,16 @@ on_data_channel (GstElement * webrtc, GstWebRTCDataChannel * dc, Hook * h)
   funcs->data_channel (h->data, channel_wrap (HOOK_RTC (h), g_object_ref (dc)));
 }
 
+/* webrtcbin makes a channel for a stream the remote opened (sctpdec's
+ * pad-added, between the reuse guard's two handlers) */
+static void
+on_prepare_channel (GstElement * webrtc, GstWebRTCDataChannel * dc,
+    gboolean is_local, Hook * h)
+{
+  if (!is_local)
+    gst_libp2p_reuse_guard_remote_channel (HOOK_RTC (h)->reuse, dc_id (dc));
+}
+
 static GstLibp2pRtcState
 map_state (GstWebRTCPeerConnectionState s)
 {
@@ -204,6 +214,9 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
       G_CALLBACK (on_data_channel), h);
   rtc->sig_state = hook_connect (webrtcbin, "notify::connection-state",
       G_CALLBACK (on_state), h);
+  if (g_signal_lookup ("prepare-data-channel", G_OBJECT_TYPE (webrtcbin)))
+    rtc->sig_prepare = hook_connect (webrtcbin, "prepare-data-channel",
+        G_CALLBACK (on_prepare_channel), h);
   hook_unref (h, NULL);
   return rtc;
 }
@@ -263,6 +276,8 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_data_channel);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_state);
   g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_element);
+  if (rtc->sig_prepare)
+    g_signal_handler_disconnect (rtc->webrtcbin, rtc->sig_prepare);
   if (rtc->sctpenc)
     g_signal_handler_disconnect (rtc->sctpenc, rtc->sig_assoc);
   gst_clear_object (&rtc->sctpenc);

@@ -11,6 +11,8 @@
 #include "harness.h"
 #include "pad-echo.h"
 
+#include <stdio.h>
+
 /* SEQ_N=n in the environment runs n instead */
 #define SEQ_N (g_getenv ("SEQ_N") ? (guint) atoi (g_getenv ("SEQ_N")) : 2000)
 /* GLib's and GStreamer's thread pools settle during the first ones */
@@ -51,11 +53,10 @@ unclean_ends_locked (Harness * h)
  * them, and each held a src pad and its task).  Not under ASan, whose
  * quarantine keeps freed memory.
  * Opens: webrtcbin 1.22 used to lose ~1 in 1,000 (a reused stream id's
- * DCEP OPEN went to the closing channel that had it, or out on the old
- * stream before its reset: docs/element.md); the reuse guard avoids both.
- * One still fails in about 1 of 10 runs of 2,000 with the suite's load
- * (none in 36 runs alone, none in the benchmark's 100,000), cause not
- * found: at most one may, and it is printed. */
+ * DCEP OPEN went to the closing channel that had it, out on the old
+ * stream before its reset, or to a channel webrtcbin made while the guard
+ * still counted the old one: docs/element.md); the reuse guard avoids
+ * all three.  Every open must succeed and every substream end cleanly. */
 static void
 test_threads_flat_sequential (void)
 {
@@ -88,8 +89,8 @@ test_threads_flat_sequential (void)
       want += 1024;
       done++;
     } else {
+      g_test_message ("substream %u: no echo within 4 s", n - 1);
       lost++;
-      g_assert_cmpuint (lost, <=, 1);
     }
     if (done == SEQ_WARM && threads0 == 0) {
       threads0 = thread_count ();
@@ -122,9 +123,8 @@ test_threads_flat_sequential (void)
   g_mutex_unlock (&h->lock);
   g_test_message ("%u substreams in sequence: threads %u after %u, %u at "
       "the end; RSS %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " KiB; "
-      "%.0f substreams/s; %u opens lost and opened again; %u substreams "
-      "ended unclean", SEQ_N, threads0, SEQ_WARM, threads1, rss0, rss1,
-      rate, lost, unclean);
+      "%.0f substreams/s; %u opens lost; %u substreams ended unclean",
+      SEQ_N, threads0, SEQ_WARM, threads1, rss0, rss1, rate, lost, unclean);
   {
     g_autofree gchar *names = thread_names ();
 
@@ -133,9 +133,9 @@ test_threads_flat_sequential (void)
   g_assert_cmpuint (threads1, <=, threads0 + 16);
   /* nothing sent before a close is lost: every substream ends with FIN and
    * FIN_ACK both ways (webrtcbin 1.22 could tear a channel down before its
-   * last message went: docs/element.md); a lost open's TIMEOUT is its one
-   * unclean end */
-  g_assert_cmpuint (unclean, <=, lost);
+   * last message went: docs/element.md) */
+  g_assert_cmpuint (lost, ==, 0);
+  g_assert_cmpuint (unclean, ==, 0);
   if (RSS_BOUNDED)
     g_assert_cmpuint (rss1, <=, rss0 + RSS_GROWTH_KIB);
   gst_buffer_unref (kib);
@@ -143,6 +143,157 @@ test_threads_flat_sequential (void)
   harness_free (h);
   g_mutex_clear (&c.lock);
   g_cond_clear (&c.cond);
+}
+
+/* The reuse race's other window (gst/gstlibp2preuse.c): webrtcbin forgets
+ * a closed channel in its own notify::ready-state handler, before the
+ * element's handlers of that CLOSED run.  A reused id's first message that
+ * reaches sctpdec between the two finds no channel in webrtcbin, which
+ * makes a new one (and takes sctpenc's pad of the id for it), while the
+ * guard still counts the old one as live.  Treated as a reuse of the old
+ * channel, the new one was unlinked and pad-added emitted again a second
+ * later: webrtcbin's third channel for the id could not link (the pad
+ * name taken) and the open was lost (about 1 run of 2,000 sequential
+ * substreams in 15 with three test processes at once).  Here a handler
+ * of the test, connected between webrtcbin's and the element's, holds
+ * webrtcbin's thread (bounded, 5 s) until the raw peer's new channel with
+ * the same id made our sctpdec's pad. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gint id;                      /* the channel watched; -1: none yet */
+  gboolean armed, held, new_pad;
+} Gap;
+
+static void
+gap_ready_state (GstWebRTCDataChannel * ch, GParamSpec * p, Gap * g)
+{
+  GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+  gint64 end = deadline_s (5);
+
+  g_object_get (ch, "ready-state", &st, NULL);
+  if (st != GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED)
+    return;
+  g_mutex_lock (&g->lock);
+  if (g->armed) {
+    g->armed = FALSE;
+    g->held = TRUE;
+    while (!g->new_pad && g_cond_wait_until (&g->cond, &g->lock, end));
+  }
+  g_mutex_unlock (&g->lock);
+}
+
+/* before the element's handler: connected before the element started */
+static void
+gap_data_channel (GstElement * w, GstWebRTCDataChannel * ch, Gap * g)
+{
+  gint id = -1;
+
+  g_object_get (ch, "id", &id, NULL);
+  g_mutex_lock (&g->lock);
+  if (g->id < 0) {
+    g->id = id;
+    g_signal_connect (ch, "notify::ready-state",
+        G_CALLBACK (gap_ready_state), g);
+  }
+  g_mutex_unlock (&g->lock);
+}
+
+static void
+gap_pad_added (GstElement * sctpdec, GstPad * pad, Gap * g)
+{
+  guint id;
+
+  if (sscanf (GST_PAD_NAME (pad), "src_%u", &id) != 1)
+    return;
+  g_mutex_lock (&g->lock);
+  if (g->held && (gint) id == g->id)
+    g->new_pad = TRUE;
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+}
+
+static GstElement *
+child_of_factory (GstElement * bin, const gchar * factory)
+{
+  GstElement *found = NULL;
+  GList *l;
+
+  GST_OBJECT_LOCK (bin);
+  for (l = GST_BIN_CHILDREN (bin); l && !found; l = l->next) {
+    GstElementFactory *f = gst_element_get_factory (l->data);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+      found = gst_object_ref (l->data);
+  }
+  GST_OBJECT_UNLOCK (bin);
+  return found;
+}
+
+static void
+test_reuse_after_webrtcbin_forgot (void)
+{
+  Harness *h = harness_new (ECHO_P, NULL, TRUE);
+  Gap g = { 0, };
+  GstWebRTCDataChannel *c1, *c2 = NULL;
+  GstWebRTCDataChannelState state = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+  GstStructure *o;
+  GstElement *dec;
+  gint id2 = -2, i;
+  Event *e;
+
+  g_mutex_init (&g.lock);
+  g_cond_init (&g.cond);
+  g.id = -1;
+  g_signal_connect (h->wa, "on-data-channel", G_CALLBACK (gap_data_channel),
+      &g);
+  harness_start (h);
+  c1 = raw_open_channel (h);
+  raw_send_hex (c1, "23 12 21 " HDR ECHO_M);
+  e = wait_event (h, 'a', 'o', 0);
+  g_assert_nonnull (e);
+  dec = child_of_factory (h->wa, "sctpdec");
+  g_assert_nonnull (dec);
+  g_signal_connect (dec, "pad-added", G_CALLBACK (gap_pad_added), &g);
+  g_mutex_lock (&g.lock);
+  g.armed = TRUE;
+  g_mutex_unlock (&g.lock);
+  /* RESET_STREAM: the element closes the channel, then the raw peer */
+  raw_send_hex (c1, "02 08 02");
+  for (i = 0; i < 500 && state != GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED; i++) {
+    g_usleep (10000);
+    g_object_get (c1, "ready-state", &state, NULL);
+  }
+  g_assert_cmpint (state, ==, GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED);
+  /* the raw peer's next channel takes the same id at once */
+  o = gst_structure_new_empty ("application/data-channel");
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c2);
+  gst_structure_free (o);
+  g_assert_nonnull (c2);
+  g_object_get (c2, "id", &id2, NULL);
+  g_assert_cmpint (id2, ==, g.id);
+  raw_add_channel (h, c2);
+  g_assert_true (raw_wait_open (c2));
+  raw_send_hex (c2, "23 12 21 " HDR ECHO_M);
+  /* the new substream opens and answers */
+  e = wait_event (h, 'a', 'o', 1);
+  g_assert_nonnull (e);
+  g_assert_cmpstr (e->protocol, ==, ECHO_P);
+  g_assert_true (raw_wait_rx (h, 1, 35));
+  /* and the window was open: the new stream came while CLOSED was held */
+  g_mutex_lock (&g.lock);
+  g_assert_true (g.held);
+  g_assert_true (g.new_pad);
+  g_mutex_unlock (&g.lock);
+  g_signal_handlers_disconnect_by_data (dec, &g);
+  g_signal_handlers_disconnect_by_data (h->wa, &g);
+  gst_object_unref (dec);
+  g_object_unref (c1);
+  g_object_unref (c2);
+  harness_free (h);
+  g_mutex_clear (&g.lock);
+  g_cond_clear (&g.cond);
 }
 
 int
@@ -154,5 +305,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/longlived/threads-flat-sequential",
       test_threads_flat_sequential);
+  g_test_add_func ("/longlived/reuse-after-webrtcbin-forgot",
+      test_reuse_after_webrtcbin_forgot);
   return harness_exit (g_test_run ());
 }
