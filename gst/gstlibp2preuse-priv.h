@@ -20,6 +20,8 @@ GST_DEBUG_CATEGORY_EXTERN (libp2p_reuse_debug);
 /* sctpenc removes a stream's request pad right after asking for its
  * reset: a new channel on the id links a pad of that name */
 #define PAD_WAIT_MS 1000
+/* a channel creation under way when the remote ends the association */
+#define CREATING_WAIT_MS 500
 
 struct _GstLibp2pReuseGuard
 {
@@ -31,6 +33,7 @@ struct _GstLibp2pReuseGuard
   gboolean stopped;
   gboolean blocked;             /* sctpdec's pad-added handlers */
   gboolean ending;              /* an ABORT or SHUTDOWN went either way */
+  guint creating;               /* our channels being created now */
   GstPad *dec_sink;             /* sctpdec's sink pad, watched */
   gulong dec_probe;
   GHashTable *live;             /* id -> Live* */

@@ -163,8 +163,21 @@ reuse_dec_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_PAD_PROBE_OK;
   log_resets (&map, "remote's");
-  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS)
-    mark_ending (data);
+  if (lp2p_sctp_chunk_types (map.data, map.size) & LP2P_SCTP_ENDING_CHUNKS) {
+    GstLibp2pReuseGuard *g = data;
+    gint64 end = g_get_monotonic_time () +
+        CREATING_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+    mark_ending (g);
+    /* A channel being created now links to sctpenc: before the remote's
+     * ABORT or SHUTDOWN reaches usrsctp, or sctpenc refuses the stream and
+     * webrtcbin 1.22 warns (g_warn_if_reached in link_to_sctp).  The
+     * packet waits for it here (bounded; none starts after mark_ending). */
+    g_mutex_lock (&g->lock);
+    while (g->creating > 0 && !g->stopped &&
+        g_cond_wait_until (&g->cond, &g->lock, end));
+    g_mutex_unlock (&g->lock);
+  }
   gst_buffer_unmap (buf, &map);
   return GST_PAD_PROBE_OK;
 }
@@ -260,5 +273,22 @@ gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g)
   if (waited)
     GST_DEBUG ("a new channel waited %" G_GINT64_FORMAT " us for our reset "
         "of a closed one", g_get_monotonic_time () - t0);
+  /* from here until gst_libp2p_reuse_guard_created() the remote's end
+   * waits for the creation (reuse_dec_probe) */
+  g_mutex_lock (&g->lock);
+  clear = clear && !g->ending && !g->stopped;
+  if (clear)
+    g->creating++;
+  g_mutex_unlock (&g->lock);
   return clear;
+}
+
+void
+gst_libp2p_reuse_guard_created (GstLibp2pReuseGuard * g)
+{
+  g_mutex_lock (&g->lock);
+  g_assert (g->creating > 0);
+  g->creating--;
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
 }

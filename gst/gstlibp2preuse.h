@@ -22,13 +22,18 @@ void gst_libp2p_reuse_guard_live (GstLibp2pReuseGuard * g, gint id,
 /* @token is CLOSED: webrtcbin has forgotten it (idempotent). */
 void gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
     gpointer token);
+/* webrtcbin makes a channel for stream @id that the remote opened (its
+ * prepare-data-channel, inside sctpdec's pad-added). */
+void gst_libp2p_reuse_guard_remote_channel (GstLibp2pReuseGuard * g,
+    gint id);
 /* Waits (bounded) until no id webrtcbin could give our next channel still
  * waits for our reset of its closed channel to go out; call before
  * create-data-channel.  FALSE when stopped first, or once the SCTP
- * association ends (an ABORT or SHUTDOWN either way): no channel then. */
-void gst_libp2p_reuse_guard_remote_channel (GstLibp2pReuseGuard * g,
-    gint id);
+ * association ends (an ABORT or SHUTDOWN either way): no channel then.
+ * TRUE: call gst_libp2p_reuse_guard_created() once create-data-channel
+ * returned (the remote's ABORT or SHUTDOWN waits for it meanwhile). */
 gboolean gst_libp2p_reuse_guard_wait_resets (GstLibp2pReuseGuard * g);
+void gst_libp2p_reuse_guard_created (GstLibp2pReuseGuard * g);
 /* No handler of sctpdec's pad-added runs from now on (webrtcbin's
  * included: it makes channels for new streams). */
 void gst_libp2p_reuse_guard_block_new_streams (GstLibp2pReuseGuard * g);

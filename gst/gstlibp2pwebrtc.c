@@ -355,6 +355,8 @@ gst_libp2p_rtc_create_channel (GstLibp2pRtc * rtc, gint negotiated_id)
   }
   g_signal_emit_by_name (rtc->webrtcbin, "create-data-channel", "", opts, &dc);
   gst_structure_free (opts);
+  if (negotiated_id < 0)
+    gst_libp2p_reuse_guard_created (rtc->reuse);
   if (dc == NULL)
     return NULL;
   if (negotiated_id < 0)

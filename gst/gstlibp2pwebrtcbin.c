@@ -151,7 +151,11 @@ owner_add_pad (gpointer owner, GstPad * pad)
 static void
 owner_remove_pad (gpointer owner, GstPad * pad)
 {
-  gst_element_remove_pad (GST_ELEMENT (owner), pad);
+  /* A requested sink pad whose substream ended while request_new_pad was
+   * still dialing is not added yet: it is added then, unbound, and returns
+   * the substream's end flow until released. */
+  if (gst_object_has_as_parent (GST_OBJECT (pad), GST_OBJECT (owner)))
+    gst_element_remove_pad (GST_ELEMENT (owner), pad);
 }
 
 static void

@@ -802,52 +802,12 @@ make_libp2p (Harness * h, const gchar * name, const gchar * protos)
   return e;
 }
 
-/* GLib tests make every warning fatal.  One is webrtcbin 1.22's own and
- * cannot be ruled out from outside: a channel created while the remote
- * aborts the SCTP association (sctpenc already refuses new streams,
- * webrtcbin does not know yet) hits g_warn_if_reached in link_to_sctp.
- * The element refuses to create channels once it saw the ABORT
- * (gst/gstlibp2preuse.c); one created in the same millisecond still
- * warns, fails, and the connection's end is reported as usual
- * (docs/element.md).  That warning only is logged, not fatal. */
-static gboolean
-harness_tolerated (const gchar * message)
-{
-  return message && strstr (message, "webrtc_data_channel_link_to_sctp") &&
-      strstr (message, "should not be reached");
-}
-
-static gboolean
-harness_fatal (const gchar * domain, GLogLevelFlags level,
-    const gchar * message, gpointer data)
-{
-  return !harness_tolerated (message);
-}
-
-/* GLib's test output says "Bail out!" for a fatal message before the fatal
- * handler is asked: that one is printed plainly instead. */
-static void
-harness_log (const gchar * domain, GLogLevelFlags level,
-    const gchar * message, gpointer data)
-{
-  if (harness_tolerated (message))
-    g_printerr ("(tolerated) %s\n", message);
-  else
-    g_log_default_handler (domain, level, message, data);
-}
-
 /* An empty harness with its pipeline; the caller adds the peers. */
 static Harness *
 harness_alloc (void)
 {
-  static gsize logged = 0;
   Harness *h = g_new0 (Harness, 1);
 
-  /* (after g_test_init (), which would undo it) */
-  g_test_log_set_fatal_handler (harness_fatal, NULL);
-  if (g_once_init_enter (&logged))
-    g_once_init_leave (&logged, g_log_set_handler (NULL, G_LOG_LEVEL_WARNING
-            | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, harness_log, NULL));
   g_mutex_init (&h->lock);
   g_cond_init (&h->cond);
   h->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);

@@ -433,6 +433,152 @@ test_webrtcbin_error_absorbed (void)
   rx_free (rx);
 }
 
+/* The remote ends the association while a creates a channel: usrsctp
+ * takes the ABORT (association ERROR: sctpenc refuses new streams) while
+ * webrtcbin 1.22 still counts the association as established (sctpenc
+ * says so only for a SHUTDOWN), so the channel's link to sctpenc failed
+ * and webrtcbin warned (g_warn_if_reached in link_to_sctp; 4 of 8 runs of
+ * /direct/dns-name under ASan).  The element holds the remote's ABORT
+ * before sctpdec until a creation under way is done (bounded 500 ms).
+ * Here a's creation is held inside create-data-channel (its
+ * prepare-data-channel) until b's ABORT reached a's sctpdec, and 100 ms
+ * more: the warning is fatal, the substream fails as the connection
+ * ends. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  Harness *h;
+  gboolean armed, abort_seen, held;
+} AbortRace;
+
+/* an SCTP packet (common header, then chunks) carries an ABORT (type 6) */
+static gboolean
+is_abort (GstBuffer * buf)
+{
+  GstMapInfo m;
+  gboolean found = FALSE;
+  gsize off = 12;
+
+  if (!gst_buffer_map (buf, &m, GST_MAP_READ))
+    return FALSE;
+  while (!found && off + 4 <= m.size) {
+    guint len = GST_READ_UINT16_BE (m.data + off + 2);
+
+    found = m.data[off] == 6;
+    if (len < 4)
+      break;
+    off += (len + 3) & ~3u;
+  }
+  gst_buffer_unmap (buf, &m);
+  return found;
+}
+
+/* upstream of a's sctpdec: before the element's own probe there */
+static GstPadProbeReturn
+abort_race_probe (GstPad * pad, GstPadProbeInfo * info, AbortRace * r)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (buf && is_abort (buf)) {
+    g_mutex_lock (&r->lock);
+    r->abort_seen = TRUE;
+    g_cond_broadcast (&r->cond);
+    g_mutex_unlock (&r->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static gpointer
+stop_b (gpointer data)
+{
+  Harness *h = data;
+
+  gst_element_set_state (h->b, GST_STATE_NULL);
+  return NULL;
+}
+
+/* a's creation, inside create-data-channel: b stops (its ABORT) */
+static void
+abort_race_prepare (GstElement * w, GObject * dc, gboolean is_local,
+    AbortRace * r)
+{
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  gboolean armed;
+
+  g_mutex_lock (&r->lock);
+  armed = r->armed && is_local;
+  r->armed = FALSE;
+  g_mutex_unlock (&r->lock);
+  if (!armed)
+    return;
+  gst_element_set_locked_state (r->h->b, TRUE);
+  g_thread_unref (g_thread_new ("stop-b", stop_b, r->h));
+  g_mutex_lock (&r->lock);
+  while (!r->abort_seen && g_cond_wait_until (&r->cond, &r->lock, end));
+  r->held = r->abort_seen;
+  g_mutex_unlock (&r->lock);
+  /* time for usrsctp to take the ABORT, were it not held */
+  g_usleep (100 * 1000);
+}
+
+static void
+test_remote_aborts_while_creating (void)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+  Rx *rx = rx_new ();
+  AbortRace r = { 0, };
+  g_autoptr (GstElement) dec = NULL;
+  GstPad *sink, *up;
+  GstPad *tp, *tp2;
+  gulong probe;
+  Event *e;
+
+  g_mutex_init (&r.lock);
+  g_cond_init (&r.cond);
+  r.h = h;
+  tp = open_echo_with_data (h, rx);
+  dec = find_child (h->wa, "sctpdec");
+  g_assert_nonnull (dec);
+  sink = gst_element_get_static_pad (dec, "sink");
+  up = gst_pad_get_peer (sink);
+  g_assert_nonnull (up);
+  probe = gst_pad_add_probe (up, GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) abort_race_probe, &r, NULL);
+  g_signal_connect (h->wa, "prepare-data-channel",
+      G_CALLBACK (abort_race_prepare), &r);
+  g_mutex_lock (&r.lock);
+  r.armed = TRUE;
+  g_mutex_unlock (&r.lock);
+  /* a second substream: its channel is created now, in this thread */
+  tp2 = test_pad_for (h->a, "sink_" ECHO_K "_1");
+  g_mutex_lock (&r.lock);
+  g_assert_true (r.held);
+  g_mutex_unlock (&r.lock);
+  assert_closed_with (closed_message (h, 'a'),
+      GST_LIBP2P_ERROR_NOT_CONNECTED, "closed");
+  /* the new substream fails with the connection, the first one closes */
+  e = wait_event (h, 'a', 'f', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->code, ==, GST_LIBP2P_ERROR_NOT_CONNECTED);
+  e = wait_event (h, 'a', 'c', 0);
+  g_assert_nonnull (e);
+  g_assert_cmpint (h->pipeline_errors, ==, 0);
+  /* the new substream's sink pad, also where its failure came while it
+   * was being requested, returns an error */
+  assert_sink_error_flow (tp2);
+  gst_pad_remove_probe (up, probe);
+  g_signal_handlers_disconnect_by_data (h->wa, &r);
+  gst_object_unref (up);
+  gst_object_unref (sink);
+  test_pad_free (tp);
+  test_pad_free (tp2);
+  harness_free (h);
+  rx_free (rx);
+  g_mutex_clear (&r.lock);
+  g_cond_clear (&r.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -448,6 +594,8 @@ main (int argc, char **argv)
   g_test_add_func ("/services/keepalive-refused", test_keepalive_refused);
   g_test_add_func ("/services/keepalive-lost", test_keepalive_lost);
   g_test_add_func ("/services/remote-closes", test_remote_closes);
+  g_test_add_func ("/services/remote-aborts-while-creating",
+      test_remote_aborts_while_creating);
   g_test_add_func ("/services/webrtcbin-error-absorbed",
       test_webrtcbin_error_absorbed);
   return harness_exit (g_test_run ());
