@@ -802,6 +802,28 @@ make_libp2p (Harness * h, const gchar * name, const gchar * protos)
   return e;
 }
 
+/* The first element made by @factory inside @webrtc (recursing), a
+ * reference, or NULL. */
+static GstElement *
+harness_find_child (GstElement * webrtc, const gchar * factory)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (webrtc));
+  GValue v = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  while (!found && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *el = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (el);
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+      found = gst_object_ref (el);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return found;
+}
+
 /* An empty harness with its pipeline; the caller adds the peers. */
 static Harness *
 harness_alloc (void)

@@ -606,23 +606,6 @@ stall_pad_removed (GstElement * sctpenc, GstPad * pad, Stall * st)
   g_mutex_unlock (&st->lock);
 }
 
-static GstElement *
-child_by_factory (GstElement * bin, const gchar * factory)
-{
-  GstElement *found = NULL;
-  GList *l;
-
-  GST_OBJECT_LOCK (bin);
-  for (l = GST_BIN_CHILDREN (bin); l && !found; l = l->next) {
-    GstElementFactory *f = gst_element_get_factory (l->data);
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
-      found = gst_object_ref (l->data);
-  }
-  GST_OBJECT_UNLOCK (bin);
-  return found;
-}
-
 static void
 test_raw_reuses_id_while_we_close (void)
 {
@@ -642,8 +625,8 @@ test_raw_reuses_id_while_we_close (void)
   e = wait_event (h, 'a', 'o', 0);
   g_assert_nonnull (e);
   g_object_get (c1, "id", &id1, NULL);
-  enc = child_by_factory (h->wa, "sctpenc");
-  dec = child_by_factory (h->wa, "sctpdec");
+  enc = harness_find_child (h->wa, "sctpenc");
+  dec = harness_find_child (h->wa, "sctpdec");
   g_assert_nonnull (enc);
   g_assert_nonnull (dec);
   st.seen_id = id1;

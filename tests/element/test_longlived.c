@@ -214,23 +214,6 @@ gap_pad_added (GstElement * sctpdec, GstPad * pad, Gap * g)
   g_mutex_unlock (&g->lock);
 }
 
-static GstElement *
-child_of_factory (GstElement * bin, const gchar * factory)
-{
-  GstElement *found = NULL;
-  GList *l;
-
-  GST_OBJECT_LOCK (bin);
-  for (l = GST_BIN_CHILDREN (bin); l && !found; l = l->next) {
-    GstElementFactory *f = gst_element_get_factory (l->data);
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
-      found = gst_object_ref (l->data);
-  }
-  GST_OBJECT_UNLOCK (bin);
-  return found;
-}
-
 static void
 test_reuse_after_webrtcbin_forgot (void)
 {
@@ -253,7 +236,7 @@ test_reuse_after_webrtcbin_forgot (void)
   raw_send_hex (c1, "23 12 21 " HDR ECHO_M);
   e = wait_event (h, 'a', 'o', 0);
   g_assert_nonnull (e);
-  dec = child_of_factory (h->wa, "sctpdec");
+  dec = harness_find_child (h->wa, "sctpdec");
   g_assert_nonnull (dec);
   g_signal_connect (dec, "pad-added", G_CALLBACK (gap_pad_added), &g);
   g_mutex_lock (&g.lock);

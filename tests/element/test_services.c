@@ -323,26 +323,6 @@ test_keepalive_lost (void)
 }
 
 /* The first element of @webrtc made by @factory (a reference). */
-static GstElement *
-find_child (GstElement * webrtc, const gchar * factory)
-{
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (webrtc));
-  GValue v = G_VALUE_INIT;
-  GstElement *found = NULL;
-
-  while (!found && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
-    GstElement *el = g_value_get_object (&v);
-    GstElementFactory *f = gst_element_get_factory (el);
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
-      found = gst_object_ref (el);
-    g_value_reset (&v);
-  }
-  g_value_unset (&v);
-  gst_iterator_free (it);
-  return found;
-}
-
 /* An echo substream a opened, carrying 64 bytes; returns a's sink side. */
 static GstPad *
 open_echo_with_data (Harness * h, Rx * rx)
@@ -421,7 +401,7 @@ test_webrtcbin_error_absorbed (void)
   GstPad *tp;
 
   tp = open_echo_with_data (h, rx);
-  enc = find_child (h->wa, "sctpenc");
+  enc = harness_find_child (h->wa, "sctpenc");
   g_assert_nonnull (enc);
   err = g_error_new_literal (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
       "Could not write to resource.");
@@ -538,7 +518,7 @@ test_remote_aborts_while_creating (void)
   g_cond_init (&r.cond);
   r.h = h;
   tp = open_echo_with_data (h, rx);
-  dec = find_child (h->wa, "sctpdec");
+  dec = harness_find_child (h->wa, "sctpdec");
   g_assert_nonnull (dec);
   sink = gst_element_get_static_pad (dec, "sink");
   up = gst_pad_get_peer (sink);
