@@ -824,6 +824,34 @@ harness_find_child (GstElement * webrtc, const gchar * factory)
   return found;
 }
 
+/* The benchmark's: the harness stops recording substream reports and
+ * bus messages (each is copied under its lock, on the path of an open);
+ * messages are dropped from now on. */
+static GstBusSyncReply
+bus_drop (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  gst_message_unref (msg);
+  return GST_BUS_DROP;
+}
+
+static G_GNUC_UNUSED void
+harness_stop_recording (Harness * h)
+{
+  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (h->pipe));
+  GstElement *els[] = { h->a, h->b };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (els); i++) {
+    g_signal_handlers_disconnect_by_func (els[i], on_opened, h);
+    g_signal_handlers_disconnect_by_func (els[i], on_failed, h);
+    g_signal_handlers_disconnect_by_func (els[i], on_closed, h);
+  }
+  /* (a sync handler is replaced only through NULL) */
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_bus_set_sync_handler (bus, bus_drop, NULL, NULL);
+  gst_object_unref (bus);
+}
+
 /* An empty harness with its pipeline; the caller adds the peers. */
 static Harness *
 harness_alloc (void)
