@@ -287,8 +287,8 @@ void
 gst_libp2p_reuse_guard_created (GstLibp2pReuseGuard * g)
 {
   g_mutex_lock (&g->lock);
-  g_assert (g->creating > 0);
-  g->creating--;
+  if (g->creating > 0)          /* one per wait_resets () that said TRUE */
+    g->creating--;
   g_cond_broadcast (&g->cond);
   g_mutex_unlock (&g->lock);
 }

@@ -131,7 +131,8 @@ reuse_release_locked (GstLibp2pReuseGuard * g, guint id)
 {
   Held *hd = g_hash_table_lookup (g->held, GUINT_TO_POINTER (id));
 
-  if (hd == NULL || !hd->waiting || !hd->old_closed || reuse_pending_locked (g, id))
+  if (hd == NULL || !hd->waiting || !hd->old_closed ||
+      reuse_pending_locked (g, id))
     return NULL;
   g_hash_table_steal (g->held, GUINT_TO_POINTER (id));
   return hd;
@@ -419,7 +420,8 @@ gst_libp2p_reuse_guard_closed (GstLibp2pReuseGuard * g, gint id,
   l = g_hash_table_lookup (g->live, GINT_TO_POINTER (id));
   if (l && l->token == token) {
     /* webrtcbin asked for our reset: has it gone out? */
-    if (g->enc_src && !g->stopped && reuse_resets_of_locked (g, id) == l->born) {
+    if (g->enc_src && !g->stopped &&
+        reuse_resets_of_locked (g, id) == l->born) {
       gint64 *at = g_new (gint64, 1);
 
       *at = g_get_monotonic_time ();

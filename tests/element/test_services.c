@@ -8,6 +8,7 @@
 
 #include "identify.h"
 #include "peerid.h"
+#include "sctp.h"
 
 #define ID_P "/ipfs/id/1.0.0"
 
@@ -432,24 +433,17 @@ typedef struct
   gboolean armed, abort_seen, held;
 } AbortRace;
 
-/* an SCTP packet (common header, then chunks) carries an ABORT (type 6) */
+/* an SCTP packet carries an ABORT (the core's chunk walk) */
 static gboolean
 is_abort (GstBuffer * buf)
 {
   GstMapInfo m;
-  gboolean found = FALSE;
-  gsize off = 12;
+  gboolean found;
 
   if (!gst_buffer_map (buf, &m, GST_MAP_READ))
     return FALSE;
-  while (!found && off + 4 <= m.size) {
-    guint len = GST_READ_UINT16_BE (m.data + off + 2);
-
-    found = m.data[off] == 6;
-    if (len < 4)
-      break;
-    off += (len + 3) & ~3u;
-  }
+  found = (lp2p_sctp_chunk_types (m.data, m.size) &
+      (1u << LP2P_SCTP_CHUNK_ABORT)) != 0;
   gst_buffer_unmap (buf, &m);
   return found;
 }
