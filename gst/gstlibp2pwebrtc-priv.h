@@ -14,6 +14,7 @@
 #include "gstlibp2preuse.h"
 #include "gstlibp2pgate.h"
 #include "gstlibp2psctpend.h"
+#include "gstlibp2presetorder.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ struct _GstLibp2pRtc
   GstLibp2pReuseGuard *reuse;   /* webrtcbin's sctpdec, once it has one */
   GstLibp2pGate *gate;          /* the same sctpdec's input */
   GstLibp2pSctpEnd *end;        /* the association's end, either way */
+  GstLibp2pResetOrder *order;   /* our resets apart from usrsctp's RE-CONFIG */
   GstElement *sctpenc;          /* once webrtcbin has one: */
   gboolean assoc_up;            /* its SCTP association is established */
   GMutex lock;

@@ -164,6 +164,7 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   gst_libp2p_reuse_guard_attach (rtc->reuse, child);
   gst_libp2p_gate_attach (rtc->gate, child);
   gst_libp2p_sctp_end_attach (rtc->end, child);
+  gst_libp2p_reset_order_attach (rtc->order, child);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);
@@ -205,6 +206,7 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   h->owner = rtc;
   rtc->reuse = gst_libp2p_reuse_guard_new ();
   rtc->gate = gst_libp2p_gate_new ();
+  rtc->order = gst_libp2p_reset_order_new ();
   rtc->end = gst_libp2p_sctp_end_new (on_remote_ended, h,
       (gpointer (*)(gpointer)) gst_libp2p_hook_ref,
       (GDestroyNotify) gst_libp2p_hook_unref);
@@ -284,6 +286,7 @@ gst_libp2p_rtc_close (GstLibp2pRtc * rtc)
   gst_libp2p_reuse_guard_stop (rtc->reuse);
   gst_libp2p_gate_stop (rtc->gate);
   gst_libp2p_sctp_end_stop (rtc->end);
+  gst_libp2p_reset_order_stop (rtc->order);
   g_mutex_lock (&rtc->lock);
   rtc->closed = TRUE;
   released = rtc->released;
@@ -322,6 +325,8 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
   gst_libp2p_reuse_guard_unref (rtc->reuse);
   gst_libp2p_gate_unref (rtc->gate);
   gst_libp2p_sctp_end_unref (rtc->end);
+  gst_libp2p_reset_order_stop (rtc->order);
+  gst_libp2p_reset_order_unref (rtc->order);
   g_ptr_array_unref (rtc->released);
   g_ptr_array_unref (rtc->closing);
   g_ptr_array_unref (rtc->waiting);

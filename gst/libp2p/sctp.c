@@ -172,6 +172,23 @@ lp2p_sctp_chunk_types (const guint8 * pkt, gsize len)
   return r < 0 ? 0 : mask;
 }
 
+gboolean
+lp2p_sctp_has_chunk (const guint8 * pkt, gsize len, guint8 type)
+{
+  const guint8 *p, *value;
+  gsize left, vlen;
+  guint8 t;
+
+  if (pkt == NULL || len < LP2P_SCTP_COMMON_HEADER)
+    return FALSE;
+  p = pkt + LP2P_SCTP_COMMON_HEADER;
+  left = len - LP2P_SCTP_COMMON_HEADER;
+  while (next_chunk (&p, &left, &t, &value, &vlen) > 0)
+    if (t == type)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- an ABORT of our own ---- */
 
 /* CRC-32C (Castagnoli, reflected 0x82F63B78), bit by bit: 16 bytes per

@@ -67,6 +67,11 @@ gint lp2p_sctp_reset_responses (const guint8 * pkt, gsize len,
  * 0 for a malformed packet (nothing is trusted of it). */
 guint32 lp2p_sctp_chunk_types (const guint8 * pkt, gsize len);
 
+/* A chunk of @type (any, RE-CONFIG included) comes in the packet before
+ * anything malformed: what a receiver walking the chunks in order, as
+ * usrsctp does, acts on. */
+gboolean lp2p_sctp_has_chunk (const guint8 * pkt, gsize len, guint8 type);
+
 /* RFC 4960 Appendix B: the CRC-32C of @data (as SCTP's checksum, before
  * it is written least significant byte first) */
 guint32 lp2p_sctp_crc32c (const guint8 * data, gsize len);

@@ -12,6 +12,7 @@
 #include "pad-echo.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* SEQ_N=n in the environment runs n instead */
 #define SEQ_N (g_getenv ("SEQ_N") ? (guint) atoi (g_getenv ("SEQ_N")) : 2000)
@@ -285,6 +286,226 @@ test_reuse_after_webrtcbin_forgot (void)
   g_cond_clear (&g.cond);
 }
 
+/* usrsctp's reset race (gst/gstlibp2presetorder.c): the remote's answer
+ * to our reset of a stream is handled in two halves, with a's association
+ * unlocked between them while sctpassociation is told (its "Event:
+ * SCTP_STREAM_RESET_EVENT" debug line, on a's receive thread).  The test
+ * holds that thread there (bounded, 500 ms) and closes another of a's
+ * channels from a thread of its own meanwhile.  Unordered, the close's
+ * reset went out inside the window, usrsctp read the answered request
+ * from freed memory and kept the first stream "reset in flight" for good:
+ * the raw peer's next channel on that id never opened, and a's sending
+ * stopped (the waves benchmark's stall, docs/benchmarks.md §3c). */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GThread *recv;                /* a's thread into sctpdec */
+  gboolean armed;
+  guint windows;                /* answers held */
+  GstWebRTCDataChannel *victim; /* a's channel closed in the window */
+  GstWebRTCDataChannel *other;  /* a's channel that sends in it */
+  Harness *h;
+  gchar *victim_pad;            /* its pad on a's sctpenc */
+  GBytes *fill;                 /* what a's other channel sends */
+  gboolean removed, removed_in_window;
+} Window;
+
+static GstPadProbeReturn
+window_recv_probe (GstPad * pad, GstPadProbeInfo * info, Window * w)
+{
+  g_mutex_lock (&w->lock);
+  w->recv = g_thread_self ();
+  g_mutex_unlock (&w->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+window_pad_removed (GstElement * enc, GstPad * pad, Window * w)
+{
+  g_mutex_lock (&w->lock);
+  if (g_strcmp0 (GST_PAD_NAME (pad), w->victim_pad) == 0)
+    w->removed = TRUE;
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+}
+
+static gpointer
+window_close (gpointer dc)
+{
+  gst_webrtc_data_channel_close (dc);
+  return NULL;
+}
+
+static void
+window_log (GstDebugCategory * cat, GstDebugLevel level, const gchar * file,
+    const gchar * function, gint line, GObject * object,
+    GstDebugMessage * msg, gpointer data)
+{
+  Window *w = data;
+  const gchar *text = gst_debug_message_get (msg);
+  gint64 end = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+  gboolean mine, got = FALSE;
+  GThread *t;
+  guint i;
+
+  if (g_strcmp0 (gst_debug_category_get_name (cat), "sctpassociation") ||
+      text == NULL || !g_str_has_prefix (text, "Event: SCTP_STREAM_RESET"))
+    return;
+  g_mutex_lock (&w->lock);
+  mine = w->armed && g_thread_self () == w->recv;
+  if (mine)
+    w->armed = FALSE;
+  g_mutex_unlock (&w->lock);
+  if (!mine)
+    return;
+  t = g_thread_new ("window-close", window_close, w->victim);
+  g_mutex_lock (&w->lock);
+  while (!w->removed && g_cond_wait_until (&w->cond, &w->lock, end));
+  w->removed_in_window = w->removed;
+  g_mutex_unlock (&w->lock);
+  g_thread_join (t);
+  /* a's sending goes on meanwhile (usrsctp's allocations: what reused
+   * the freed request in the field) until the raw peer has it */
+  gst_webrtc_data_channel_send_data_full (w->other, w->fill, NULL);
+  for (i = 0; i < 500 && !got; i++) {
+    g_mutex_lock (&w->h->lock);
+    got = ((GByteArray *) g_ptr_array_index (w->h->raw_rx, 2))->len >=
+        g_bytes_get_size (w->fill);
+    g_mutex_unlock (&w->h->lock);
+    if (!got)
+      g_usleep (1000);
+  }
+  g_mutex_lock (&w->lock);
+  w->windows++;
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+}
+
+static void
+window_channel (GstElement * webrtc, GstWebRTCDataChannel * ch, GPtrArray * a)
+{
+  g_ptr_array_add (a, g_object_ref (ch));
+}
+
+static void
+test_reset_answer_window (void)
+{
+  Harness *h = harness_new (ECHO_P, NULL, TRUE);
+  GPtrArray *a_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  GstWebRTCDataChannel *c1, *c2, *cz, *c3 = NULL;
+  GstWebRTCDataChannelState st = GST_WEBRTC_DATA_CHANNEL_STATE_OPEN;
+  GstElement *enc, *dec;
+  GstStructure *o;
+  GstPad *sink;
+  gulong probe;
+  guint8 *fill;
+  Window w = { 0, };
+  gint x = -1, y = -1, z = -1, id3 = -1, id;
+  gint64 end;
+  guint i;
+
+  g_mutex_init (&w.lock);
+  g_cond_init (&w.cond);
+  /* a's channels (the raw peer opens them all), before the element's
+   * handler */
+  g_signal_connect (h->wa, "on-data-channel", G_CALLBACK (window_channel),
+      a_channels);
+  harness_start (h);
+  c1 = raw_open_channel (h);
+  raw_send_hex (c1, "23 12 21 " HDR ECHO_M);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 0));
+  c2 = raw_open_channel (h);
+  raw_send_hex (c2, "23 12 21 " HDR ECHO_M);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 1));
+  cz = raw_open_channel (h);
+  raw_send_hex (cz, "23 12 21 " HDR ECHO_M);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 2));
+  g_assert_true (raw_wait_rx (h, 2, 35));
+  /* a's last message on c2's stream acknowledged (the raw peer delays
+   * its SACK up to 200 ms, RFC 4960 §6.2): usrsctp resets a stream only
+   * once nothing of it is in flight */
+  g_usleep (400 * 1000);
+  g_object_get (c1, "id", &x, NULL);
+  g_object_get (c2, "id", &y, NULL);
+  g_object_get (cz, "id", &z, NULL);
+  for (i = 0; i < a_channels->len; i++) {
+    g_object_get (g_ptr_array_index (a_channels, i), "id", &id, NULL);
+    if (id == y)
+      w.victim = g_ptr_array_index (a_channels, i);
+    if (id == z)
+      w.other = g_ptr_array_index (a_channels, i);
+  }
+  g_assert_nonnull (w.victim);
+  g_assert_nonnull (w.other);
+  w.h = h;
+  fill = g_malloc (1500);
+  memset (fill, 0xff, 1500);
+  w.fill = g_bytes_new_take (fill, 1500);
+  w.victim_pad = g_strdup_printf ("sink_%d", y);
+  enc = harness_find_child (h->wa, "sctpenc");
+  dec = harness_find_child (h->wa, "sctpdec");
+  g_assert_nonnull (enc);
+  g_assert_nonnull (dec);
+  g_signal_connect (enc, "pad-removed", G_CALLBACK (window_pad_removed), &w);
+  sink = gst_element_get_static_pad (dec, "sink");
+  probe = gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) window_recv_probe, &w, NULL);
+  gst_debug_set_threshold_for_name ("sctpassociation", GST_LEVEL_DEBUG);
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (window_log, &w, NULL);
+  g_mutex_lock (&w.lock);
+  w.armed = TRUE;
+  g_mutex_unlock (&w.lock);
+  /* RESET_STREAM on c1: the element resets substream 0 and closes its
+   * channel, whose stream reset the raw peer answers */
+  raw_send_hex (c1, "02 08 02");
+  end = deadline_s (WAIT_S);
+  g_mutex_lock (&w.lock);
+  while (w.windows == 0 && g_cond_wait_until (&w.cond, &w.lock, end));
+  g_mutex_unlock (&w.lock);
+  gst_debug_remove_log_function (window_log);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+  gst_debug_unset_threshold_for_name ("sctpassociation");
+  g_assert_cmpuint (w.windows, ==, 1);
+  /* the close waited for the answer's second half */
+  g_assert_false (w.removed_in_window);
+  for (i = 0; i < 500 && st != GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED; i++) {
+    g_usleep (10000);
+    g_object_get (c1, "ready-state", &st, NULL);
+  }
+  g_assert_cmpint (st, ==, GST_WEBRTC_DATA_CHANNEL_STATE_CLOSED);
+  /* the raw peer's next channel takes the first id again: a answers it
+   * (its DCEP ACK goes out on the stream just reset) and echoes */
+  o = gst_structure_new_empty ("application/data-channel");
+  g_signal_emit_by_name (h->wb, "create-data-channel", "", o, &c3);
+  gst_structure_free (o);
+  g_assert_nonnull (c3);
+  g_object_get (c3, "id", &id3, NULL);
+  g_assert_cmpint (id3, ==, x);
+  raw_add_channel (h, c3);
+  g_assert_true (raw_wait_open (c3));
+  raw_send_hex (c3, "23 12 21 " HDR ECHO_M);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 3));
+  g_assert_true (raw_wait_rx (h, 3, 35));
+  gst_pad_remove_probe (sink, probe);
+  g_signal_handlers_disconnect_by_data (enc, &w);
+  g_signal_handlers_disconnect_by_data (h->wa, a_channels);
+  gst_object_unref (sink);
+  gst_object_unref (enc);
+  gst_object_unref (dec);
+  g_object_unref (c1);
+  g_object_unref (c2);
+  g_object_unref (cz);
+  g_object_unref (c3);
+  g_bytes_unref (w.fill);
+  harness_free (h);
+  g_ptr_array_unref (a_channels);
+  g_free (w.victim_pad);
+  g_mutex_clear (&w.lock);
+  g_cond_clear (&w.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -296,5 +517,7 @@ main (int argc, char **argv)
       test_threads_flat_sequential);
   g_test_add_func ("/longlived/reuse-after-webrtcbin-forgot",
       test_reuse_after_webrtcbin_forgot);
+  g_test_add_func ("/longlived/reset-answer-window",
+      test_reset_answer_window);
   return harness_exit (g_test_run ());
 }

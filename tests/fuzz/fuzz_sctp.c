@@ -53,6 +53,13 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
     g_assert (lp2p_sctp_chunk_types (data, size) == 0);
   else
     (void) lp2p_sctp_chunk_types (data, size);
+  /* a RE-CONFIG chunk found by the walk is one the request or response
+   * readers walked into (they fail only on what comes after it) */
+  if (lp2p_sctp_has_chunk (data, size, LP2P_SCTP_CHUNK_RECONFIG))
+    g_assert (size >= LP2P_SCTP_COMMON_HEADER + 4);
+  if (size < LP2P_SCTP_COMMON_HEADER)
+    g_assert (!lp2p_sctp_has_chunk (data, size, 0));
+
   /* an ABORT made of any packet: its ports and tag, one ABORT chunk, a
    * checksum that verifies */
   {

@@ -165,6 +165,35 @@ test_chunk_types (void)
           g_bytes_get_size (bad)), ==, 0);
 }
 
+/* RFC 6525 §3.1: a RE-CONFIG chunk (type 130, above the types
+ * lp2p_sctp_chunk_types reports) anywhere in the chunk walk; a chunk
+ * after a malformed one does not count (a receiver stops there) */
+static gboolean
+has_reconfig (const gchar * hexstr)
+{
+  g_autoptr (GBytes) b = hex (hexstr);
+
+  return lp2p_sctp_has_chunk (g_bytes_get_data (b, NULL),
+      g_bytes_get_size (b), LP2P_SCTP_CHUNK_RECONFIG);
+}
+
+static void
+test_has_chunk (void)
+{
+  g_assert_true (has_reconfig (COMMON RESET_5));
+  g_assert_true (has_reconfig (COMMON DATA RESET_5));
+  g_assert_true (has_reconfig (COMMON "82 00 00 10 00 10 00 0c 00 00 00 05 "
+          "00 00 00 01"));
+  g_assert_false (has_reconfig (COMMON DATA));
+  g_assert_false (has_reconfig (COMMON "06 00 00 04"));
+  /* DATA whose length runs past the packet, then a RE-CONFIG */
+  g_assert_false (has_reconfig (COMMON "00 03 00 40 " RESET_5));
+  /* found before the fault */
+  g_assert_true (has_reconfig (COMMON RESET_5 "00 03 00 40"));
+  g_assert_false (has_reconfig ("13 88 13 88"));
+  g_assert_false (lp2p_sctp_has_chunk (NULL, 0, LP2P_SCTP_CHUNK_RECONFIG));
+}
+
 /* RFC 6525 §4.4 Re-configuration Response Parameter (type 16): length 12
  * (response sequence number, result) or 20 (and the sender's and the
  * receiver's next TSN) */
@@ -283,6 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sctp/malformed", test_malformed);
   g_test_add_func ("/sctp/chunk-types", test_chunk_types);
   g_test_add_func ("/sctp/responses", test_responses);
+  g_test_add_func ("/sctp/has-chunk", test_has_chunk);
   g_test_add_func ("/sctp/crc32c", test_crc32c);
   g_test_add_func ("/sctp/make-abort", test_make_abort);
   return g_test_run ();
