@@ -266,7 +266,8 @@ bench_bulk (void)
  * substream-opened handlers stay. */
 
 static void
-latency_element (gboolean lazy, gdouble * out, guint n)
+latency_element (gboolean lazy, gboolean in_pad_added, gdouble * out,
+    guint n)
 {
   Counter c = { 0, };
   g_autoptr (GPtrArray) kb = g_ptr_array_new_with_free_func (pad_free);
@@ -277,7 +278,7 @@ latency_element (gboolean lazy, gdouble * out, guint n)
 
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
-  h = echo_pair (kb, ka, &c);
+  h = echo_pair_linked (kb, ka, &c, in_pad_added);
   g_object_set (h->a, "lazy", lazy, NULL);
   harness_start (h);
   harness_stop_recording (h);
@@ -372,13 +373,15 @@ latency_raw (gdouble * out, guint n)
 static void
 bench_latency (void)
 {
-  gdouble lazy[64], eager[64], raw[64];
-  Summary sl, se, sr;
+  gdouble lazy[64], added[64], eager[64], raw[64];
+  Summary sl, sa, se, sr;
 
-  latency_element (TRUE, lazy, LAT_N);
-  latency_element (FALSE, eager, LAT_N);
+  latency_element (TRUE, FALSE, lazy, LAT_N);
+  latency_element (TRUE, TRUE, added, LAT_N);
+  latency_element (FALSE, FALSE, eager, LAT_N);
   latency_raw (raw, LAT_N);
   sl = summarize (lazy, LAT_N);
+  sa = summarize (added, LAT_N);
   se = summarize (eager, LAT_N);
   sr = summarize (raw, LAT_N);
   printf ("\n2. Open latency: ask for a substream -> first echoed byte, "
@@ -386,6 +389,8 @@ bench_latency (void)
   printf ("| path | median ms | min | max | vs raw |\n|---|---|---|---|---|\n");
   printf ("| element, lazy dial | %.2f | %.2f | %.2f | %.2f |\n", sl.median,
       sl.min, sl.max, sl.median / sr.median);
+  printf ("| element, lazy dial, pads linked in pad-added | %.2f | %.2f | "
+      "%.2f | %.2f |\n", sa.median, sa.min, sa.max, sa.median / sr.median);
   printf ("| element, wait for confirmation | %.2f | %.2f | %.2f | %.2f |\n",
       se.median, se.min, se.max, se.median / sr.median);
   printf ("| raw: create channel, echo one message | %.2f | %.2f | %.2f | "
