@@ -153,6 +153,7 @@ enter_receive (GstLibp2pResetOrder * o)
         "RE-CONFIG goes into usrsctp beside it", WAIT_MS);
   o->receiving = g_thread_self ();
   g_mutex_unlock (&o->lock);
+  GST_LOG ("a RE-CONFIG packet into usrsctp");
 }
 
 static void
@@ -225,8 +226,10 @@ enc_pad_activate (GstPad * pad, GstObject * parent, GstPadMode mode,
   GST_OBJECT_LOCK (parent);
   changing = GST_STATE_PENDING (parent) != GST_STATE_VOID_PENDING;
   GST_OBJECT_UNLOCK (parent);
-  if (changing)
+  if (changing) {
+    GST_LOG_OBJECT (pad, "deactivated by a state change");
     return TRUE;
+  }
   g_mutex_lock (&o->lock);
   while (!o->stopped && o->receiving && o->receiving != self &&
       g_cond_wait_until (&o->cond, &o->lock, end));
@@ -238,6 +241,7 @@ enc_pad_activate (GstPad * pad, GstObject * parent, GstPadMode mode,
     g_array_append_val (o->releasing, r);
   }
   g_mutex_unlock (&o->lock);
+  GST_LOG_OBJECT (pad, "released: its stream is reset");
   return TRUE;
 }
 
