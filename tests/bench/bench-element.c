@@ -464,6 +464,8 @@ bench_sequence (void)
   GstBuffer *kib = gst_buffer_new_allocate (NULL, 1024, NULL);
   guint step = MAX (1, SEQ / 10), i, done = 0;
   gdouble t0, t_step, first = 0, last = 0;
+  guint threads1 = 0;
+  gdouble rss1 = 0;
   Counter c = { 0, };
   Harness *h;
 
@@ -493,6 +495,13 @@ bench_sequence (void)
       break;
     done++;
     g_ptr_array_add (tps, tp);
+    /* the connection carrying its first substream: every thread of its
+     * own (DTLS, SCTP, channel 0's) runs from here on */
+    if (done == 1) {
+      threads1 = thread_count ();
+      rss1 = rss_kib ("VmRSS:");
+      printf ("| 1 | %u | %.1f | |\n", threads1, rss1 / 1024.0);
+    }
     if (tps->len > 64) {
       forget_finished (h, &c, kb, ka);
       g_ptr_array_remove_range (tps, 0, 32);
@@ -511,6 +520,15 @@ bench_sequence (void)
   printf ("| %u in sequence: done | %u in %.1f s (%.0f substreams/s); the "
       "last %u took %.2f x the first |\n", SEQ, done, now_s () - t0,
       done / (now_s () - t0), step, first > 0 ? last / first : 0.0);
+  printf ("| since the first substream | threads %+d, RSS %+.1f MiB |\n",
+      (gint) thread_count () - (gint) threads1,
+      (rss_kib ("VmRSS:") - rss1) / 1024.0);
+  /* GLib's and GStreamer's pools park idle threads for 15 s */
+  if (SEQ >= 10000) {
+    g_usleep (16 * G_USEC_PER_SEC);
+    printf ("| 16 s later, the connection idle | threads %u, RSS %.1f MiB |\n",
+        thread_count (), rss_kib ("VmRSS:") / 1024.0);
+  }
   gst_buffer_unref (kib);
   g_ptr_array_set_size (tps, 0);
   harness_free (h);
@@ -559,6 +577,8 @@ bench_waves (gchar opener)
       "this side" : "the remote", WAVES);
   printf ("| wave | echoed | seconds | threads after | RSS MiB after |\n"
       "|---|---|---|---|---|\n");
+  printf ("| 0 (connected) | | | %u | %.1f |\n", thread_count (),
+      rss_kib ("VmRSS:") / 1024.0);
   for (w = 0; w < WAVES; w++) {
     gdouble t0 = now_s ();
     guint64 want = (guint64) (total + WAVE_N) * 1024, got;
