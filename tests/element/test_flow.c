@@ -38,7 +38,23 @@ typedef struct
   gboolean eos, paused;
   guint64 rss0, rss_peak;
   gdouble t_first, t_last;
+  GstElement *el;               /* the receiving element */
 } Consumer;
+
+/* The receiving element held its receive path at least once. */
+static gboolean
+held_once (GstElement * el)
+{
+  GstStructure *st = NULL;
+  guint64 holds = 0;
+
+  g_object_get (el, "stats", &st, NULL);
+  if (st)
+    gst_structure_get_uint64 (st, "receive-holds", &holds);
+  if (st)
+    gst_structure_free (st);
+  return holds > 0;
+}
 
 static GstFlowReturn
 consumer_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
@@ -66,8 +82,14 @@ consumer_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
   if (pause) {
-    /* the downstream takes nothing for a while */
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    /* the downstream takes nothing for a while; on a machine slow enough
+     * (ASan beside another test: 2.2 MB/s) that PAUSE_S does not fill the
+     * queue to its high-water mark, until it did (10 s more at most) */
     g_usleep (PAUSE_S * G_USEC_PER_SEC);
+    while (!held_once (c->el) && g_get_monotonic_time () < end)
+      g_usleep (100 * 1000);
     g_mutex_lock (&c->lock);
     c->rss_peak = MAX (c->rss_peak, process_rss_kib ());
     g_mutex_unlock (&c->lock);
@@ -156,6 +178,7 @@ transfer_with_pause (gboolean ping, PingSeen * ps)
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   c.sum = g_checksum_new (G_CHECKSUM_SHA256);
+  c.el = h->b;
   g_object_set_data (G_OBJECT (cp), "consumer", &c);
   gst_pad_set_chain_function (cp, consumer_chain);
   gst_pad_set_event_function (cp, consumer_event);
