@@ -935,6 +935,24 @@ harness_wait_connected (Harness * h)
       break;
   ok = h->connected == 3;
   g_mutex_unlock (&h->lock);
+  /* webrtcbin says CONNECTED at DTLS: a raw b's channels are created by
+   * the tests once its SCTP association is up too, as the element waits
+   * for its own (a channel created while the association comes up was
+   * seen never to open once, in a full suite run) */
+  while (ok && h->b_raw) {
+    GstWebRTCSCTPTransport *t = NULL;
+    GstWebRTCSCTPTransportState st = GST_WEBRTC_SCTP_TRANSPORT_STATE_NEW;
+
+    g_object_get (h->wb, "sctp-transport", &t, NULL);
+    if (t) {
+      g_object_get (t, "state", &st, NULL);
+      gst_object_unref (t);
+    }
+    if (st == GST_WEBRTC_SCTP_TRANSPORT_STATE_CONNECTED)
+      break;
+    ok = g_get_monotonic_time () < end;
+    g_usleep (1000);
+  }
   return ok;
 }
 
