@@ -62,8 +62,8 @@ struct _GstLibp2pResetOrder
   gboolean stopped;
   GThread *receiving;           /* in usrsctp with a RE-CONFIG packet */
   GArray *releasing;            /* Releasing: sctpenc pads, deactivated */
-  GstElement *dec, *enc;        /* the elements watched */
-  GstPadChainFunction dec_chain;        /* sctpdec's own */
+  GstElement *enc;              /* the sctpenc watched */
+  GstPadChainFunction dec_chain;        /* the sctpdec's own, once wrapped */
   gulong sig_added, sig_removed;
 };
 
@@ -96,7 +96,6 @@ gst_libp2p_reset_order_unref (GstLibp2pResetOrder * o)
 {
   if (!g_atomic_int_dec_and_test (&o->ref))
     return;
-  gst_clear_object (&o->dec);
   gst_clear_object (&o->enc);
   g_array_unref (o->releasing);
   g_mutex_clear (&o->lock);
@@ -191,11 +190,9 @@ attach_dec (GstLibp2pResetOrder * o, GstElement * dec)
   ok = sink && GST_PAD_CHAINFUNC (sink) && sink->chaindata == NULL &&
       g_object_get_qdata (G_OBJECT (sink), ORDER_QUARK) == NULL;
   g_mutex_lock (&o->lock);
-  ok = ok && o->dec == NULL && !o->stopped;
-  if (ok) {
-    o->dec = gst_object_ref (dec);
+  ok = ok && o->dec_chain == NULL && !o->stopped;
+  if (ok)
     o->dec_chain = GST_PAD_CHAINFUNC (sink);
-  }
   g_mutex_unlock (&o->lock);
   if (ok) {
     /* added to webrtcbin, not linked yet: nothing flows */
@@ -313,15 +310,13 @@ gst_libp2p_reset_order_attach (GstLibp2pResetOrder * o, GstElement * element)
 void
 gst_libp2p_reset_order_stop (GstLibp2pResetOrder * o)
 {
-  GstElement *enc, *dec;
+  GstElement *enc;
 
   g_mutex_lock (&o->lock);
   o->stopped = TRUE;
   g_cond_broadcast (&o->cond);
   enc = o->enc;
   o->enc = NULL;
-  dec = o->dec;
-  o->dec = NULL;
   g_mutex_unlock (&o->lock);
   if (enc) {
     g_signal_handler_disconnect (enc, o->sig_added);
@@ -329,6 +324,5 @@ gst_libp2p_reset_order_stop (GstLibp2pResetOrder * o)
     gst_object_unref (enc);
   }
   /* sctpdec's pad keeps the wrapper and a reference to @o, which only
-   * passes packets on now (no reference back: no cycle) */
-  gst_clear_object (&dec);
+   * passes packets on now (@o holds nothing of sctpdec's: no cycle) */
 }

@@ -49,10 +49,10 @@ held_once (GstElement * el)
   guint64 holds = 0;
 
   g_object_get (el, "stats", &st, NULL);
-  if (st)
+  if (st) {
     gst_structure_get_uint64 (st, "receive-holds", &holds);
-  if (st)
     gst_structure_free (st);
+  }
   return holds > 0;
 }
 
