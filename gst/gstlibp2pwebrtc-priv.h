@@ -15,6 +15,7 @@
 #include "gstlibp2pgate.h"
 #include "gstlibp2psctpend.h"
 #include "gstlibp2presetorder.h"
+#include "gstlibp2passocid.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ struct _GstLibp2pRtc
   GstLibp2pGate *gate;          /* the same sctpdec's input */
   GstLibp2pSctpEnd *end;        /* the association's end, either way */
   GstLibp2pResetOrder *order;   /* our resets apart from usrsctp's RE-CONFIG */
+  GstLibp2pAssocId *assoc;      /* its SCTP association id */
   GstElement *sctpenc;          /* once webrtcbin has one: */
   gboolean assoc_up;            /* its SCTP association is established */
   GMutex lock;

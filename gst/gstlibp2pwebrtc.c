@@ -154,7 +154,8 @@ on_assoc (GstElement * sctpenc, gboolean up, Hook * h)
 }
 
 /* webrtcbin adds its sctpdec (the guard's pad-added handler goes first)
- * and its sctpenc (the association's state is watched) */
+ * and its sctpenc (the association's state is watched); both get our
+ * association id (gstlibp2passocid.c) */
 static void
 on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
 {
@@ -165,6 +166,7 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   gst_libp2p_gate_attach (rtc->gate, child);
   gst_libp2p_sctp_end_attach (rtc->end, child);
   gst_libp2p_reset_order_attach (rtc->order, child);
+  gst_libp2p_assoc_id_attach (rtc->assoc, child);
   if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);
@@ -207,6 +209,7 @@ gst_libp2p_rtc_new (GstElement * webrtcbin, const GstLibp2pRtcFuncs * funcs,
   rtc->reuse = gst_libp2p_reuse_guard_new ();
   rtc->gate = gst_libp2p_gate_new ();
   rtc->order = gst_libp2p_reset_order_new ();
+  rtc->assoc = gst_libp2p_assoc_id_new ();
   rtc->end = gst_libp2p_sctp_end_new (on_remote_ended, h,
       (gpointer (*)(gpointer)) gst_libp2p_hook_ref,
       (GDestroyNotify) gst_libp2p_hook_unref);
@@ -327,6 +330,7 @@ gst_libp2p_rtc_unref (GstLibp2pRtc * rtc)
   gst_libp2p_sctp_end_unref (rtc->end);
   gst_libp2p_reset_order_stop (rtc->order);
   gst_libp2p_reset_order_unref (rtc->order);
+  gst_libp2p_assoc_id_free (rtc->assoc);
   g_ptr_array_unref (rtc->released);
   g_ptr_array_unref (rtc->closing);
   g_ptr_array_unref (rtc->waiting);

@@ -15,6 +15,7 @@
  * someone else's key is reported as the identify's failure and costs the
  * connection nothing. */
 #include "harness.h"
+#include "gstlibp2passocid.h"
 
 #include "gstlibp2pconnection.h"
 #include "identify.h"
@@ -278,7 +279,11 @@ test_noise_both_roles (void)
   g_assert_cmpuint (gst_libp2p_connection_open (p->ca, echo), >, 0);
   g_assert_true (wait_until (p->h, both_opened, &p->a, &p->b));
   g_assert_cmpuint (p->a.failed, ==, 0);
+  /* each webrtcbin's sctpdec and sctpenc share an id of their own
+   * (gstlibp2passocid.c), given back once both are gone */
+  g_assert_cmpuint (gst_libp2p_assoc_ids_held (), ==, 2);
   pair_free (p);
+  g_assert_cmpuint (gst_libp2p_assoc_ids_held (), ==, 0);
 }
 
 static gboolean

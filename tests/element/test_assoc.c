@@ -1,0 +1,139 @@
+/* Many connections in one process, and the SCTP association id.
+ *
+ * sctpenc and sctpdec find their usrsctp association by an id, in one
+ * table per process, and webrtcbin 1.22 .. 1.26 gives each of its SCTP
+ * transports a random id in [0, 65535) (webrtcsctptransport.c).  Two
+ * webrtcbins of one process with one id: the second's sctpenc and sctpdec
+ * fail READY->PAUSED ("Association already in use!"), that connection
+ * never carries a data channel, and 1.22's sctpenc starts its src task all
+ * the same, so finalizing it joins that task for good: the process cannot
+ * exit.  Seen as a listener's client that never became ready and a
+ * listener line that hung at exit (tests/interop/run-listen.sh under ASan,
+ * 1 run in 30).  The element gives its webrtcbins ids of its own
+ * (gstlibp2pwebrtc.c, "association ids").
+ *
+ * Here webrtcbin's random choice is the same for every transport: this
+ * executable interposes g_random_int_range() (linked with
+ * export_dynamic), for webrtcbin's call only, so any two webrtcbins would
+ * collide without the element's ids. */
+#include "harness.h"
+
+#include <dlfcn.h>
+
+#define FORCED_ID 4242
+
+static gint forced = 0;
+
+gint32
+g_random_int_range (gint32 begin, gint32 end)
+{
+  static gint32 (*real) (gint32, gint32);
+
+  if (begin == 0 && end == G_MAXUINT16 && g_atomic_int_get (&forced))
+    return FORCED_ID;
+  if (real == NULL)
+    real = (gint32 (*)(gint32, gint32)) dlsym (RTLD_NEXT,
+        "g_random_int_range");
+  return real (begin, end);
+}
+
+static guint
+association_id (GstElement * webrtc, const gchar * factory)
+{
+  GstElement *e = harness_find_child (webrtc, factory);
+  guint id = G_MAXUINT;
+
+  g_assert_nonnull (e);
+  g_object_get (e, "sctp-association-id", &id, NULL);
+  gst_object_unref (e);
+  return id;
+}
+
+/* A connected pair whose b echoes; a's first substream carries @size
+ * bytes there and back. */
+static Harness *
+echo_pair_up (Rx * rx, GstPad ** tp)
+{
+  Harness *h = harness_new (ECHO_P, ECHO_P, FALSE);
+
+  link_src_to_rx (h->a, rx);
+  g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
+  g_object_set (h->a, "dial-on-request", TRUE, NULL);
+  harness_start (h);
+  *tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  return h;
+}
+
+static gpointer
+watchdog (gpointer data)
+{
+  gint *done = data;
+  gint64 end = deadline_s (30);
+
+  while (!g_atomic_int_get (done)) {
+    if (g_get_monotonic_time () > end)
+      g_error ("tearing the connections down hung for 30 s");
+    g_usleep (50 * 1000);
+  }
+  return NULL;
+}
+
+static void
+test_same_random_id (void)
+{
+  Rx *rx1 = rx_new (), *rx2 = rx_new ();
+  Harness *raw, *h1, *h2;
+  GstElement *webrtcbins[4];
+  GstPad *tp1, *tp2;
+  GThread *dog;
+  gint done = 0;
+  guint i, j;
+
+  g_atomic_int_set (&forced, 1);
+  /* the interposition bites: a raw webrtcbin takes the forced id */
+  raw = raw_harness ("23 12 21 " HDR ECHO_M);
+  g_assert_cmpuint (association_id (raw->wb, "sctpdec"), ==, FORCED_ID);
+  g_assert_cmpuint (association_id (raw->wb, "sctpenc"), ==, FORCED_ID);
+  harness_free (raw);
+
+  /* four of ours at once, in two connections: each carries its echo */
+  h1 = echo_pair_up (rx1, &tp1);
+  h2 = echo_pair_up (rx2, &tp2);
+  g_assert_cmpint (gst_pad_push (tp1, pattern (1000, 1)), ==, GST_FLOW_OK);
+  g_assert_cmpint (gst_pad_push (tp2, pattern (1000, 2)), ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx1, 1000, FALSE));
+  g_assert_true (rx_wait (rx2, 1000, FALSE));
+  webrtcbins[0] = h1->wa;
+  webrtcbins[1] = h1->wb;
+  webrtcbins[2] = h2->wa;
+  webrtcbins[3] = h2->wb;
+  for (i = 0; i < 4; i++) {
+    guint id = association_id (webrtcbins[i], "sctpdec");
+
+    g_assert_cmpuint (association_id (webrtcbins[i], "sctpenc"), ==, id);
+    for (j = 0; j < i; j++)
+      g_assert_cmpuint (association_id (webrtcbins[j], "sctpdec"), !=, id);
+  }
+  g_atomic_int_set (&forced, 0);
+
+  dog = g_thread_new ("watchdog", watchdog, &done);
+  test_pad_free (tp1);
+  test_pad_free (tp2);
+  harness_free (h1);
+  harness_free (h2);
+  g_atomic_int_set (&done, 1);
+  g_thread_join (dog);
+  rx_free (rx1);
+  rx_free (rx2);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  harness_preload_plugins ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/assoc/same-random-id", test_same_random_id);
+  return harness_exit (g_test_run ());
+}
