@@ -93,6 +93,10 @@ struct _Substream
   gchar *key;                   /* NULL until known */
   gint n;                       /* -1 until known */
   gboolean neg_sent;            /* our first negotiation frame went out */
+  GBytes *first_frame;          /* lazy: the sink pad's first data frame,
+                                 * handed to on-open while the channel
+                                 * opens (gstlibp2pstreampads.c) */
+  gsize first_size;             /* its payload bytes */
 
   GstPad *srcpad;               /* owned by the owner element once added */
   GstPad *sinkpad;

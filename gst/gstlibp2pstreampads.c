@@ -243,23 +243,27 @@ pads_bind_sink_locked (GstLibp2pPad * pad, Substream * ss)
 }
 
 /* Waits until @ss may carry data or has ended.  Returns GST_FLOW_OK when
- * writable.  Bounded: the negotiation timer ends the substream. */
+ * writable.  Bounded: the negotiation timer ends the substream; a release
+ * of the pad (gst_element_remove_pad() does not deactivate it) ends the
+ * wait with FLUSHING, as a deactivation does. */
 static GstFlowReturn
 sink_wait_writable_locked (GstPad * pad, Substream * ss)
 {
   for (;;) {
     if (GST_PAD_IS_FLUSHING (pad))
       return GST_FLOW_FLUSHING;
-    if (ss->state == SS_OPEN)
-      return lp2p_substream_can_write (&ss->hc) ? GST_FLOW_OK : GST_FLOW_EOS;
-    if (ss->state == SS_NEGOTIATING && ss->neg_sent &&
-        lp2p_mss_is_writable (ss->mss))
-      return GST_FLOW_OK;
     /* a clean close ends the stream; a failure (reset, the connection
      * lost, a refusal) is an error */
     if (ss->state == SS_DONE)
       return ss->was_open && ss->error == NULL ? GST_FLOW_EOS :
           GST_FLOW_ERROR;
+    if (ss->sinkpad != pad)
+      return GST_FLOW_FLUSHING;
+    if (ss->state == SS_OPEN)
+      return lp2p_substream_can_write (&ss->hc) ? GST_FLOW_OK : GST_FLOW_EOS;
+    if (ss->state == SS_NEGOTIATING && ss->neg_sent &&
+        lp2p_mss_is_writable (ss->mss))
+      return GST_FLOW_OK;
     g_cond_wait (&ss->cond, &ss->conn->lock);
   }
 }
@@ -354,6 +358,35 @@ sink_send_frames (GstPad * pad, Substream * ss, const guint8 * data,
   return ret;
 }
 
+/* A lazy dialer's first buffer, arriving while its channel opens, goes
+ * out on webrtcbin's thread right behind the proposal (ss_on_channel_open)
+ * instead of after this thread's wake-up: that wake-up was on the path of
+ * the first byte (open latency, docs/benchmarks.md §2).  Only a buffer of
+ * one frame; the wait is the one sink_wait_writable_locked() bounds.
+ * Returns FALSE (nothing handed over) or TRUE with @ret. */
+static gboolean
+sink_hand_over_locked (GstPad * pad, Substream * ss, GstBuffer * buf,
+    GstFlowReturn * ret)
+{
+  gsize size = gst_buffer_get_size (buf);
+  GstMapInfo map;
+
+  if ((ss->state != SS_WAIT_CONNECT && ss->state != SS_OPENING) ||
+      ss->first_frame || !lp2p_mss_is_writable (ss->mss) || size == 0 ||
+      size > lp2p_frame_max_payload (ss->conn->settings.max_frame_size) ||
+      GST_PAD_IS_FLUSHING (pad) || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return FALSE;
+  ss->first_frame = lp2p_frame_encode (LP2P_FLAG_NONE, map.data, map.size);
+  ss->first_size = map.size;
+  gst_buffer_unmap (buf, &map);
+  *ret = sink_wait_writable_locked (pad, ss);
+  if (ss->first_frame == NULL)
+    return TRUE;
+  /* not taken: the substream ended, or the pad flushes */
+  g_clear_pointer (&ss->first_frame, g_bytes_unref);
+  return *ret != GST_FLOW_OK;
+}
+
 static GstFlowReturn
 sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
@@ -361,6 +394,7 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   Substream *ss;
   GstFlowReturn ret;
   GstMapInfo map;
+  gboolean handed = FALSE;
 
   if (conn == NULL) {
     gst_buffer_unref (buf);
@@ -369,9 +403,13 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   g_mutex_lock (&conn->lock);
   ss = sink_get_substream_locked (conn, pad, &ret);
   if (ss)
+    handed = sink_hand_over_locked (pad, ss, buf, &ret);
+  if (ss && !handed)
     ret = sink_wait_writable_locked (pad, ss);
   g_mutex_unlock (&conn->lock);
-  if (ret == GST_FLOW_OK && gst_buffer_map (buf, &map, GST_MAP_READ)) {
+  if (handed) {
+    /* sent by on-open, or the substream ended: @ret says which */
+  } else if (ret == GST_FLOW_OK && gst_buffer_map (buf, &map, GST_MAP_READ)) {
     ret = sink_send_frames (pad, ss, map.data, map.size);
     gst_buffer_unmap (buf, &map);
   } else if (ret == GST_FLOW_OK) {

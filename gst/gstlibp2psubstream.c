@@ -49,6 +49,8 @@ ss_unref (Substream * ss)
   while ((item = g_queue_pop_head (&ss->queue)) != NULL)
     if (item != EOS_MARKER)
       gst_buffer_unref (item);
+  if (ss->first_frame)
+    g_bytes_unref (ss->first_frame);
   lp2p_mss_free (ss->mss);
   lp2p_frame_decoder_clear (&ss->dec);
   g_strfreev (ss->proposals);
@@ -628,7 +630,10 @@ ss_on_error (gpointer data, const GError * error)
   g_mutex_unlock (&ss->conn->lock);
 }
 
-/* Outbound channel open: send header + first proposal as one frame. */
+/* Outbound channel open: send header + first proposal as one frame, and
+ * right behind it (a frame of its own: litep2p's listener closes a channel
+ * whose proposal frame carries more) the first data frame a lazy dialer's
+ * sink pad handed over meanwhile. */
 void
 ss_on_channel_open (gpointer data)
 {
@@ -636,8 +641,9 @@ ss_on_channel_open (gpointer data)
   GstLibp2pConnection *conn = ss->conn;
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (GBytes) frame = NULL;
+  g_autoptr (GBytes) first = NULL;
   g_autoptr (GError) err = NULL;
-  gboolean sent;
+  gboolean sent, first_sent = TRUE;
   gint id = -1;
 
   g_mutex_lock (&conn->lock);
@@ -648,11 +654,14 @@ ss_on_channel_open (gpointer data)
   ss->state = SS_NEGOTIATING;
   lp2p_mss_start (ss->mss, out);
   frame = lp2p_frame_encode (LP2P_FLAG_NONE, out->data, out->len);
+  first = g_steal_pointer (&ss->first_frame);
   g_mutex_lock (&ss->send_lock);
   g_mutex_unlock (&conn->lock);
   if (ss->channel)
     id = gst_libp2p_channel_get_id (ss->channel);
   sent = ss_send_frame_unlocked (ss, frame, &err);
+  if (sent && first)
+    first_sent = ss_send_frame_unlocked (ss, first, &err);
   g_mutex_unlock (&ss->send_lock);
   g_mutex_lock (&conn->lock);
   ss->channel_id = id;
@@ -660,7 +669,15 @@ ss_on_channel_open (gpointer data)
     ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_CLOSED,
             "could not send the proposal of substream %u: %s", ss->id,
             err->message), FALSE);
+  } else if (!first_sent) {
+    ss_end_locked (ss, gst_libp2p_error_new (GST_LIBP2P_ERROR_CLOSED,
+            "sending on substream %u failed: %s", ss->id, err->message),
+        FALSE);
   } else {
+    if (first) {
+      ss->bytes_out += ss->first_size;
+      conn->stat_bytes_out += ss->first_size;
+    }
     GST_DEBUG ("channel %d: proposed %s", ss->channel_id, ss->protocol);
     ss->neg_sent = TRUE;
     ss_wake_writers_locked (ss);

@@ -777,6 +777,187 @@ test_raw_frame_size_limit (void)
   harness_free (h);
 }
 
+/* A lazy dialer's first buffer, pushed while its channel is still
+ * opening, is handed to the channel's on-open (docs/benchmarks.md §2):
+ * on the wire it is its own frame right behind the proposal frame (the
+ * proposal frame carries nothing else: spec/mss-webrtc.md §2, litep2p's
+ * listener closes such a channel); a buffer whose pad is released before
+ * the channel opened is never sent.  The channel is held opening by
+ * holding a's webrtcbin's operations thread, which emits on-open: a
+ * get-stats promise whose reply (on that thread, outside its lock) waits. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean entered, release;
+} OpsHold;
+
+static void
+ops_hold_reply (GstPromise * promise, gpointer data)
+{
+  OpsHold *o = data;
+  gint64 end = deadline_s (WAIT_S);
+
+  g_mutex_lock (&o->lock);
+  o->entered = TRUE;
+  g_cond_broadcast (&o->cond);
+  while (!o->release && g_cond_wait_until (&o->cond, &o->lock, end));
+  g_mutex_unlock (&o->lock);
+}
+
+static void
+ops_hold (GstElement * webrtc, OpsHold * o)
+{
+  GstPromise *p = gst_promise_new_with_change_func (ops_hold_reply, o, NULL);
+  gint64 end = deadline_s (WAIT_S);
+
+  o->entered = o->release = FALSE;
+  g_signal_emit_by_name (webrtc, "get-stats", NULL, p);
+  gst_promise_unref (p);
+  g_mutex_lock (&o->lock);
+  while (!o->entered && g_cond_wait_until (&o->cond, &o->lock, end));
+  g_assert_true (o->entered);
+  g_mutex_unlock (&o->lock);
+}
+
+static void
+ops_release (OpsHold * o)
+{
+  g_mutex_lock (&o->lock);
+  o->release = TRUE;
+  g_cond_broadcast (&o->cond);
+  g_mutex_unlock (&o->lock);
+}
+
+typedef struct
+{
+  GstPad *tp;
+  GstBuffer *buf;
+  gint done;
+  GstFlowReturn ret;
+} Pusher;
+
+static gpointer
+pusher_run (gpointer data)
+{
+  Pusher *p = data;
+
+  p->ret = gst_pad_push (p->tp, p->buf);
+  g_atomic_int_set (&p->done, 1);
+  return NULL;
+}
+
+/* Pushes @buf on @tp from a thread; the push must still wait 200 ms on
+ * (the channel is held opening).  Returns that thread. */
+static GThread *
+push_while_held (Pusher * p, GstPad * tp, GstBuffer * buf)
+{
+  GThread *t;
+
+  p->tp = tp;
+  p->buf = buf;
+  p->done = 0;
+  t = g_thread_new ("pusher", pusher_run, p);
+  g_usleep (200 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&p->done), ==, 0);
+  return t;
+}
+
+static void
+record_sizes (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
+{
+  gsize size = g_bytes_get_size (msg);
+
+  g_mutex_lock (&h->lock);
+  if (g_ptr_array_index (h->raw_channels, 0) == ch)
+    g_array_append_val (g_object_get_data (G_OBJECT (h->a), "sizes"), size);
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  raw_reply_first (h, ch, msg);
+}
+
+static gboolean
+bytes_contain (const GByteArray * hay, const guint8 * needle, gsize n)
+{
+  gsize i;
+
+  for (i = 0; i + n <= hay->len; i++)
+    if (memcmp (hay->data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_raw_lazy_first_buffer_behind_proposal (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr (GstBuffer) want = pattern (100, 7);
+  GstPad *tp, *sink;
+  GByteArray *rx;
+  OpsHold hold;
+  Pusher p;
+  GThread *t;
+  GstMapInfo map;
+
+  g_mutex_init (&hold.lock);
+  g_cond_init (&hold.cond);
+  g_object_set (h->a, "dial-on-request", TRUE, "lazy", TRUE, NULL);
+  g_object_set_data (G_OBJECT (h->a), "sizes", sizes);
+  h->user = (gpointer) ("23 12 21 " HDR ECHO_M);
+  h->raw_on_message = record_sizes;
+  harness_start (h);
+  gst_buffer_map (want, &map, GST_MAP_READ);
+
+  /* handed over, sent behind the proposal once the channel opens */
+  ops_hold (h->wa, &hold);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  t = push_while_held (&p, tp, gst_buffer_ref (want));
+  ops_release (&hold);
+  g_thread_join (t);
+  g_assert_cmpint (p.ret, ==, GST_FLOW_OK);
+  g_assert_true (raw_wait_rx (h, 0, 36 + 103));
+  g_mutex_lock (&h->lock);
+  {
+    /* raw_rx grows before raw_on_message runs */
+    gint64 end = deadline_s (WAIT_S);
+
+    while (sizes->len < 2 && g_cond_wait_until (&h->cond, &h->lock, end));
+  }
+  g_assert_cmpuint (sizes->len, >=, 2);
+  g_assert_cmpuint (g_array_index (sizes, gsize, 0), ==, 36);
+  g_assert_cmpuint (g_array_index (sizes, gsize, 1), ==, 103);
+  rx = g_ptr_array_index (h->raw_rx, 0);
+  g_assert_cmpmem (rx->data + 36, 3, "\x66\x12\x64", 3);
+  g_assert_cmpmem (rx->data + 39, 100, map.data, 100);
+  g_mutex_unlock (&h->lock);
+  g_assert_nonnull (wait_event (h, 'a', 'o', 0));
+  test_pad_free (tp);
+
+  /* released before its channel opened: FLUSHING, never sent */
+  ops_hold (h->wa, &hold);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_1");
+  sink = gst_pad_get_peer (tp);
+  t = push_while_held (&p, tp, gst_buffer_ref (want));
+  gst_element_release_request_pad (h->a, sink);
+  g_thread_join (t);
+  g_assert_cmpint (p.ret, ==, GST_FLOW_FLUSHING);
+  ops_release (&hold);
+  g_assert_true (raw_wait_rx (h, 1, 36));
+  g_usleep (300 * 1000);
+  g_mutex_lock (&h->lock);
+  g_assert_false (bytes_contain (g_ptr_array_index (h->raw_rx, 1), map.data,
+          16));
+  g_mutex_unlock (&h->lock);
+
+  gst_buffer_unmap (want, &map);
+  gst_object_unref (sink);
+  test_pad_free (tp);
+  harness_free (h);
+  g_mutex_clear (&hold.lock);
+  g_cond_clear (&hold.cond);
+}
+
 /* The channel closes while opening (peer gone mid-negotiation, D17). */
 static void
 close_on_first (Harness * h, GstWebRTCDataChannel * ch, GBytes * msg)
@@ -1064,6 +1245,8 @@ main (int argc, char **argv)
       test_protocols_from_string);
   g_test_add_func ("/element/raw/first-frame-exact",
       test_raw_first_frame_exact);
+  g_test_add_func ("/element/raw/lazy-first-buffer-behind-proposal",
+      test_raw_lazy_first_buffer_behind_proposal);
   g_test_add_func ("/element/raw/timeout", test_raw_timeout);
   g_test_add_data_func ("/element/raw/na-before-header",
       &raw_na_before_header, test_raw_bad_answer);
