@@ -127,6 +127,29 @@ is_factory (GstElement * element, const gchar * name)
   return f && g_str_equal (GST_OBJECT_NAME (f), name);
 }
 
+/* sctpdec takes a free id itself (1.27.1 and later): webrtcbin then gives
+ * sctpenc that id, and we must set neither.  Asked of sctpdec's class,
+ * also when @element is the sctpenc. */
+static gboolean
+sctpdec_picks_itself (void)
+{
+  static gsize picks = 0;
+
+  if (g_once_init_enter (&picks)) {
+    GstElementFactory *f = gst_element_factory_find ("sctpdec");
+    GType t = f ? gst_element_factory_get_element_type (f) : G_TYPE_INVALID;
+    gpointer klass = t ? g_type_class_ref (t) : NULL;
+
+    g_once_init_leave (&picks, klass && g_object_class_find_property (klass,
+            "automatic-association-id") ? 2 : 1);
+    if (klass)
+      g_type_class_unref (klass);
+    if (f)
+      gst_object_unref (f);
+  }
+  return picks == 2;
+}
+
 gboolean
 gst_libp2p_assoc_id_attach (GstLibp2pAssocId * a, GstElement * element)
 {
@@ -134,8 +157,7 @@ gst_libp2p_assoc_id_attach (GstLibp2pAssocId * a, GstElement * element)
   guint id;
 
   if ((!is_factory (element, "sctpdec") && !is_factory (element, "sctpenc"))
-      || g_object_class_find_property (G_OBJECT_GET_CLASS (element),
-          "automatic-association-id"))
+      || sctpdec_picks_itself ())
     return FALSE;
   g_mutex_lock (&a->lock);
   if (a->attached >= 2) {
