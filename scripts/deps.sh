@@ -11,9 +11,10 @@ PACKAGES=(
   # run: webrtcbin (bad), its ICE transport (nice), sctp/dtls, tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-tools
-  # tests: sanitizers' runtime, valgrind, network namespaces, and the
-  # browser of the interop suite
-  libclang-rt-14-dev valgrind iproute2 util-linux chromium
+  # tests: sanitizers' runtime, valgrind, network namespaces, the
+  # browser of the interop suite, and gdb (stacks of a process a test
+  # finds hung)
+  libclang-rt-14-dev valgrind iproute2 util-linux chromium gdb
 )
 
 missing=()
