@@ -36,8 +36,12 @@ echo "node: $addr"
 # same line finds no definite leak in libcrypto or in our code.)
 preload=
 plugin="${GST_PLUGIN_PATH:-}/libgstlibp2p.so"
-if [ -f "$plugin" ] && ldd "$plugin" | grep -q libasan; then
-  preload=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+# (awk reads all of ldd's output: "| grep -q" may end first, and with
+# pipefail ldd's SIGPIPE made the test think the plugin had no ASan)
+if [ -f "$plugin" ]; then
+  preload=$(ldd "$plugin" | awk '/libasan/ && !p { print $3; p = 1 }')
+fi
+if [ -n "$preload" ]; then
   export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 fi
 
@@ -49,7 +53,7 @@ LD_PRELOAD="$preload" timeout 60 gst-launch-1.0 -m \
   p.src_echo-1-0-0_0 ! filesink location="$work/out" > "$work/launch.out"
 end=$(date +%s.%N)
 cmp "$work/in" "$work/out"
-grep -o 'libp2p-identify, peer-id=.*agent-version=(string)[^,]*' \
-  "$work/launch.out" | head -1 | grep 'gst-libp2p-interop-node/1.0.0' ||
+grep -m1 -o 'libp2p-identify, peer-id=.*agent-version=(string)[^,]*' \
+  "$work/launch.out" | grep 'gst-libp2p-interop-node/1.0.0' ||
   { echo "no libp2p-identify with the node's agent in:"; cat "$work/launch.out"; exit 1; }
 echo "3 MiB echoed through $addr in $(awk "BEGIN { printf \"%.2f\", $end - $start }") s (gst-launch-1.0, start to EOS)"

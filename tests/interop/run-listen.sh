@@ -31,8 +31,10 @@ trap cleanup EXIT
 # has one (see run-direct-launch.sh)
 preload=
 plugin="${GST_PLUGIN_PATH:-}/libgstlibp2p.so"
-if [ -f "$plugin" ] && ldd "$plugin" | grep -q libasan; then
-  preload=$(ldd "$plugin" | awk '/libasan/ { print $3 }')
+# (awk reads all of ldd's output: "| grep -q" may end first, and with
+# pipefail ldd's SIGPIPE made the test think the plugin had no ASan)
+if [ -f "$plugin" ]; then
+  preload=$(ldd "$plugin" | awk '/libasan/ && !p { print $3; p = 1 }')
 fi
 
 # The 20 clients of step 2 share one address: the default max-new-per-source
@@ -104,7 +106,7 @@ LD_PRELOAD="$preload" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
   listen-address=/ip4/127.0.0.1/udp/0/webrtc-direct > "$work/l.out" 2>&1 || true
 grep -qE 'libp2p-listening, multiaddr=\(string\)/ip4/127\.0\.0\.1/udp/[0-9]+/webrtc-direct/certhash/u[A-Za-z0-9_-]+/p2p/12D3KooW' "$work/l.out" ||
   fail "no multiaddr from gst-launch-1.0 -m libp2plistener" "$work/l.out"
-echo "gst-launch-1.0 -m libp2plistener: $(grep -o 'multiaddr=(string)[^,]*' "$work/l.out" | head -1)"
+echo "gst-launch-1.0 -m libp2plistener: $(grep -m1 -o 'multiaddr=(string)[^,]*' "$work/l.out")"
 
 # 5. a listener line serves a file to the first client that opens
 #    /file/1.0.0 (-m prints the multiaddr; stdout line-buffered to read it
@@ -119,7 +121,7 @@ listening_addr () {  # output file of a line with -m
     grep -q 'libp2p-listening' "$1" 2>/dev/null && break
     sleep 0.1
   done
-  grep -o 'multiaddr=(string)[^,]*' "$1" | head -1 | sed 's/multiaddr=(string)//'
+  grep -m1 -o 'multiaddr=(string)[^,]*' "$1" | sed 's/multiaddr=(string)//'
 }
 head -c 2097152 /dev/urandom > "$work/file"
 launch_bg "$work/serve.out" -m filesrc location="$work/file" ! l.sink_file-1-0-0_0 \
@@ -179,4 +181,4 @@ grep -q 'the connection to 12D3KooW[A-Za-z0-9]* closed' "$work/upload.out" ||
   fail "the dialer's line did not say that the listener closed" "$work/upload.out"
 awk "BEGIN { exit !($dend - $end < 5) }" ||
   fail "the dialer's line took $(awk "BEGIN { print $dend - $end }") s" "$work/upload.out"
-echo "the dialer's line ended $(awk "BEGIN { printf \"%.2f\", $dend - $end }") s after the listener's: $(grep -o 'the connection to 12D3KooW[A-Za-z0-9]* closed' "$work/upload.out" | head -1 | sed 's/12D3KooW[A-Za-z0-9]*/<peer>/')"
+echo "the dialer's line ended $(awk "BEGIN { printf \"%.2f\", $dend - $end }") s after the listener's: $(grep -m1 -o 'the connection to 12D3KooW[A-Za-z0-9]* closed' "$work/upload.out" | sed 's/12D3KooW[A-Za-z0-9]*/<peer>/')"
