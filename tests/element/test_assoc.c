@@ -89,6 +89,22 @@ test_same_random_id (void)
   gint done = 0;
   guint i, j;
 
+  {
+    /* 1.27.1 and later: sctpdec takes a free id itself, webrtcbin draws
+     * none (and the element leaves the choice to sctpdec) */
+    GstElement *dec = gst_element_factory_make ("sctpdec", NULL);
+    gboolean picks = dec && g_object_class_find_property
+        (G_OBJECT_GET_CLASS (dec), "automatic-association-id");
+
+    if (dec)
+      gst_object_unref (dec);
+    if (picks) {
+      g_test_skip ("sctpdec picks free association ids itself");
+      rx_free (rx1);
+      rx_free (rx2);
+      return;
+    }
+  }
   g_atomic_int_set (&forced, 1);
   /* the interposition bites: a raw webrtcbin takes the forced id */
   raw = raw_harness ("23 12 21 " HDR ECHO_M);
