@@ -68,6 +68,35 @@ gst_libp2p_is_child (gpointer child, gpointer parent)
   return GST_IS_ELEMENT (child) && gst_object_has_as_parent (child, parent);
 }
 
+/* GstBin's handling of an ERROR marks each bin it passes with a failed
+ * state change (GST_STATE_RETURN FAILURE).  An ERROR its owner absorbs
+ * must not leave that mark: a later same-state change returns it
+ * ("already in the state"), and a PAUSED->PAUSED comes when a pipeline's
+ * iteration resyncs on its way to NULL, which then fails with every
+ * streaming thread running (docs/element.md).  Clears the marks between
+ * @src and @top (exclusive). */
+void
+gst_libp2p_clear_error_marks (GstObject * top, GstObject * src)
+{
+  GstObject *o = gst_object_get_parent (src);
+
+  while (o && o != top) {
+    GstObject *up;
+
+    if (GST_IS_ELEMENT (o)) {
+      GST_OBJECT_LOCK (o);
+      if (GST_STATE_RETURN (o) == GST_STATE_CHANGE_FAILURE)
+        GST_STATE_RETURN (o) = GST_STATE_CHANGE_SUCCESS;
+      GST_OBJECT_UNLOCK (o);
+    }
+    up = gst_object_get_parent (o);
+    gst_object_unref (o);
+    o = up;
+  }
+  if (o)
+    gst_object_unref (o);
+}
+
 void
 gst_libp2p_bin_take_out (GstElement * parent, GstElement * bin)
 {

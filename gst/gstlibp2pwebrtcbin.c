@@ -616,6 +616,7 @@ gst_libp2p_webrtc_bin_handle_message (GstBin * bin, GstMessage * msg)
         err->message);
     if (conn && gst_libp2p_connection_fail (conn, cause)) {
       GST_INFO_OBJECT (self, "absorbed %s (%s)", cause, dbg);
+      gst_libp2p_clear_error_marks (GST_OBJECT (self), GST_MESSAGE_SRC (msg));
       gst_message_unref (msg);
       return;
     }
@@ -623,6 +624,7 @@ gst_libp2p_webrtc_bin_handle_message (GstBin * bin, GstMessage * msg)
       /* before it came up: the listener drops this client */
       GST_INFO_OBJECT (self, "%s before the handshake ended (%s)", cause,
           dbg);
+      gst_libp2p_clear_error_marks (GST_OBJECT (self), GST_MESSAGE_SRC (msg));
       self->accept_funcs->ended (self->accept_data, self, err);
       gst_message_unref (msg);
       return;
@@ -660,6 +662,13 @@ gst_libp2p_webrtc_bin_change_state (GstElement * element,
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  /* a same-state change only reports a state return: webrtcbin's FAILURE
+   * mark of an ERROR posted meanwhile (gst_libp2p_clear_error_marks) */
+  if (ret == GST_STATE_CHANGE_FAILURE && self->webrtcbin &&
+      GST_STATE_TRANSITION_CURRENT (transition) ==
+      GST_STATE_TRANSITION_NEXT (transition) &&
+      GST_STATE (self->webrtcbin) == GST_STATE_TRANSITION_NEXT (transition))
+    ret = GST_STATE_CHANGE_SUCCESS;
   if (ret == GST_STATE_CHANGE_FAILURE)
     return ret;
 
