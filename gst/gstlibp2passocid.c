@@ -28,6 +28,7 @@
 #endif
 
 #include "gstlibp2passocid.h"
+#include "gstlibp2putil.h"
 
 GST_DEBUG_CATEGORY_STATIC (libp2p_assoc_debug);
 #define GST_CAT_DEFAULT libp2p_assoc_debug
@@ -119,14 +120,6 @@ gst_libp2p_assoc_id_new (void)
   return a;
 }
 
-static gboolean
-is_factory (GstElement * element, const gchar * name)
-{
-  GstElementFactory *f = gst_element_get_factory (element);
-
-  return f && g_str_equal (GST_OBJECT_NAME (f), name);
-}
-
 /* sctpdec takes a free id itself (1.27.1 and later): webrtcbin then gives
  * sctpenc that id, and we must set neither.  Asked of sctpdec's class,
  * also when @element is the sctpenc. */
@@ -156,7 +149,8 @@ gst_libp2p_assoc_id_attach (GstLibp2pAssocId * a, GstElement * element)
   Held *held;
   guint id;
 
-  if ((!is_factory (element, "sctpdec") && !is_factory (element, "sctpenc"))
+  if ((!gst_libp2p_is_factory (element, "sctpdec")
+          && !gst_libp2p_is_factory (element, "sctpenc"))
       || sctpdec_picks_itself ())
     return FALSE;
   g_mutex_lock (&a->lock);

@@ -39,6 +39,7 @@
 #endif
 
 #include "gstlibp2pgate.h"
+#include "gstlibp2putil.h"
 
 #include "sctp.h"
 
@@ -270,11 +271,10 @@ gst_libp2p_gate_delivered (GstLibp2pGate * gate, gsize bytes)
 gboolean
 gst_libp2p_gate_attach (GstLibp2pGate * gate, GstElement * sctpdec)
 {
-  GstElementFactory *f = gst_element_get_factory (sctpdec);
   GstPad *sink;
   gboolean ok;
 
-  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "sctpdec") != 0)
+  if (!gst_libp2p_is_factory (sctpdec, "sctpdec"))
     return FALSE;
   sink = gst_element_get_static_pad (sctpdec, "sink");
   if (sink == NULL)

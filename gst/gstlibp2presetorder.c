@@ -38,6 +38,7 @@
 #endif
 
 #include "gstlibp2presetorder.h"
+#include "gstlibp2putil.h"
 
 #include "sctp.h"
 
@@ -297,12 +298,9 @@ attach_enc (GstLibp2pResetOrder * o, GstElement * enc)
 gboolean
 gst_libp2p_reset_order_attach (GstLibp2pResetOrder * o, GstElement * element)
 {
-  GstElementFactory *f = gst_element_get_factory (element);
-  const gchar *name = f ? GST_OBJECT_NAME (f) : "";
-
-  if (g_str_equal (name, "sctpdec"))
+  if (gst_libp2p_is_factory (element, "sctpdec"))
     return attach_dec (o, element);
-  if (g_str_equal (name, "sctpenc"))
+  if (gst_libp2p_is_factory (element, "sctpenc"))
     return attach_enc (o, element);
   return FALSE;
 }

@@ -38,6 +38,7 @@
 #endif
 
 #include "gstlibp2preuse-priv.h"
+#include "gstlibp2putil.h"
 
 #include <stdio.h>
 
@@ -360,13 +361,12 @@ on_pad_added_after (GstElement * sctpdec, GstPad * pad,
 gboolean
 gst_libp2p_reuse_guard_attach (GstLibp2pReuseGuard * g, GstElement * sctpdec)
 {
-  GstElementFactory *f = gst_element_get_factory (sctpdec);
   guint sig = g_signal_lookup ("pad-added", GST_TYPE_ELEMENT);
   gboolean ok;
 
-  if (f && g_strcmp0 (GST_OBJECT_NAME (f), "sctpenc") == 0)
+  if (gst_libp2p_is_factory (sctpdec, "sctpenc"))
     return reuse_attach_enc (g, sctpdec);
-  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "sctpdec") != 0)
+  if (!gst_libp2p_is_factory (sctpdec, "sctpdec"))
     return FALSE;
   g_mutex_lock (&g->lock);
   /* after webrtcbin's handler we would see the pad linked already */

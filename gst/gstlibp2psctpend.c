@@ -24,6 +24,7 @@
 #endif
 
 #include "gstlibp2psctpend.h"
+#include "gstlibp2putil.h"
 
 #include "sctp.h"
 
@@ -174,13 +175,10 @@ watch (GstLibp2pSctpEnd * end, GstElement * element, const gchar * pad_name,
 gboolean
 gst_libp2p_sctp_end_attach (GstLibp2pSctpEnd * end, GstElement * element)
 {
-  GstElementFactory *f = gst_element_get_factory (element);
-  const gchar *name = f ? GST_OBJECT_NAME (f) : "";
-
-  if (g_str_equal (name, "sctpenc"))
+  if (gst_libp2p_is_factory (element, "sctpenc"))
     return watch (end, element, "src", &end->enc_src, &end->enc_probe,
         enc_probe);
-  if (g_str_equal (name, "sctpdec"))
+  if (gst_libp2p_is_factory (element, "sctpdec"))
     return watch (end, element, "sink", &end->dec_sink, &end->dec_probe,
         dec_probe);
   return FALSE;

@@ -140,9 +140,16 @@ drain_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 }
 
 gboolean
+gst_libp2p_is_factory (GstElement * element, const gchar * name)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+
+  return f != NULL && g_str_equal (GST_OBJECT_NAME (f), name);
+}
+
+gboolean
 gst_libp2p_appsrc_drain (GstElement * appsrc, gint64 timeout_us)
 {
-  GstElementFactory *f = gst_element_get_factory (appsrc);
   gint64 end = g_get_monotonic_time () + timeout_us;
   GstFlowReturn ret = GST_FLOW_ERROR;
   gboolean passed;
@@ -150,7 +157,7 @@ gst_libp2p_appsrc_drain (GstElement * appsrc, gint64 timeout_us)
   gulong probe;
   Drain *d;
 
-  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "appsrc") != 0 ||
+  if (!gst_libp2p_is_factory (appsrc, "appsrc") ||
       (src = gst_element_get_static_pad (appsrc, "src")) == NULL)
     return FALSE;
   d = g_new0 (Drain, 1);

@@ -36,6 +36,10 @@ GstLibp2pPending *gst_libp2p_pending_new (gpointer owner, gpointer func,
     gpointer data, GDestroyNotify free_data);
 void gst_libp2p_pending_free (gpointer pending);
 
+/* @element was made by the factory called @name (FALSE for an element
+ * made without a factory). */
+gboolean gst_libp2p_is_factory (GstElement * element, const gchar * name);
+
 /* @child is an element whose parent is @parent (both may be anything). */
 gboolean gst_libp2p_is_child (gpointer child, gpointer parent);
 /* Stops @bin (locked in NULL) and removes it from @parent. */

@@ -207,10 +207,9 @@ static void
 on_deep_element_added (GstBin * webrtc, GstBin * sub, GstElement * element,
     const gchar * pem)
 {
-  GstElementFactory *f = gst_element_get_factory (element);
   GstState was;
 
-  if (f == NULL || g_strcmp0 (GST_OBJECT_NAME (f), "dtlssrtpdec") != 0)
+  if (!gst_libp2p_is_factory (element, "dtlssrtpdec"))
     return;
   gst_element_set_locked_state (element, TRUE);
   GST_STATE_LOCK (element);

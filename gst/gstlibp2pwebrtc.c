@@ -160,14 +160,13 @@ static void
 on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
 {
   GstLibp2pRtc *rtc = HOOK_RTC (h);
-  GstElementFactory *f = gst_element_get_factory (child);
 
   gst_libp2p_reuse_guard_attach (rtc->reuse, child);
   gst_libp2p_gate_attach (rtc->gate, child);
   gst_libp2p_sctp_end_attach (rtc->end, child);
   gst_libp2p_reset_order_attach (rtc->order, child);
   gst_libp2p_assoc_id_attach (rtc->assoc, child);
-  if (f == NULL || !g_str_equal (GST_OBJECT_NAME (f), "sctpenc"))
+  if (!gst_libp2p_is_factory (child, "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);
   if (rtc->sctpenc == NULL) {

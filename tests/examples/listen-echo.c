@@ -27,6 +27,7 @@
 typedef struct
 {
   GMainLoop *loop;
+  GstElement *listener;
   gint limit;
   gint removed;                 /* atomic */
 } App;
@@ -107,6 +108,22 @@ on_bus (GstBus * bus, GstMessage * msg, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR1: the listener's counts, on one line (run-listen.sh asks when a
+ * client failed: no line means the main loop is stuck) */
+static gboolean
+stats_cb (gpointer data)
+{
+  App *app = data;
+  g_autoptr (GstStructure) stats = NULL;
+  g_autofree gchar *text = NULL;
+
+  g_object_get (app->listener, "stats", &stats, NULL);
+  text = gst_structure_to_string (stats);
+  printf ("stats %s\n", text);
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -123,6 +140,7 @@ main (int argc, char **argv)
     g_printerr ("no libp2plistener (GST_PLUGIN_PATH?)\n");
     return 1;
   }
+  app.listener = listener;
   g_object_set (listener, "protocols", "/echo/1.0.0", NULL);
   if (argc > 1)
     g_object_set (listener, "listen-address", argv[1], NULL);
@@ -147,6 +165,7 @@ main (int argc, char **argv)
   gst_bus_add_watch (bus, on_bus, &app);
   g_unix_signal_add (SIGINT, quit_cb, &app);
   g_unix_signal_add (SIGTERM, quit_cb, &app);
+  g_unix_signal_add (SIGUSR1, stats_cb, &app);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     g_printerr ("cannot start the listener\n");

@@ -41,7 +41,8 @@ fi
 # (8 a second) admits them over 3 s by design, and under ASan the last ones
 # then missed js-libp2p's dial timeout (4 of 20); the bound itself is
 # tested in tests/element/test_listener.c.
-"$server" /ip4/127.0.0.1/udp/0/webrtc-direct 0 max-new-per-source=20 \
+GST_DEBUG="${GST_DEBUG:-*:1},libp2plistener:4" \
+  "$server" /ip4/127.0.0.1/udp/0/webrtc-direct 0 max-new-per-source=20 \
   > "$work/server.out" 2> "$work/server.err" &
 spid=$!
 for _ in $(seq 1 100); do
@@ -52,9 +53,36 @@ addr=$(awk '/^listening /{ print $2 }' "$work/server.out")
 [ -n "$addr" ] || { echo "the listener did not start"; cat "$work/server.err"; exit 1; }
 echo "listener: $addr"
 
+# On failure the server's side comes first (CI shows the start of a long
+# output): what it counted (SIGUSR1: its stats line, printed by its main
+# loop), its events and log; then the dialer's output; then, when its main
+# loop did not answer, the server's threads (gdb).
 fail () {
-  echo "FAILED: $1"; echo "--- dialer:"; cat "$2"; echo "--- server:"
-  cat "$work/server.out"; tail -20 "$work/server.err"; exit 1
+  local stuck=
+  echo "FAILED: $1"
+  if [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null; then
+    local before
+    before=$(grep -c '^stats ' "$work/server.out" || true)
+    kill -USR1 "$spid"
+    for _ in $(seq 1 20); do
+      [ "$(grep -c '^stats ' "$work/server.out" || true)" != "$before" ] && break
+      sleep 0.1
+    done
+    [ "$(grep -c '^stats ' "$work/server.out" || true)" != "$before" ] || stuck=1
+  fi
+  echo "--- server: $(grep -c '^added ' "$work/server.out" || true) added," \
+    "$(grep -c '^ready ' "$work/server.out" || true) ready," \
+    "$(grep -c '^removed ' "$work/server.out" || true) removed;" \
+    "$(grep '^stats ' "$work/server.out" | tail -1 || true)"
+  [ -z "$stuck" ] || echo "(its main loop did not answer SIGUSR1 in 2 s)"
+  grep -v '^stats ' "$work/server.out" | tail -30
+  echo "--- server log (last 40 lines):"; tail -40 "$work/server.err"
+  echo "--- dialer:"; cat "$2"
+  if [ -n "$stuck" ] && command -v gdb >/dev/null; then
+    echo "--- the server's threads:"
+    timeout 60 gdb -batch -p "$spid" -ex "thread apply all bt" 2>&1 || true
+  fi
+  exit 1
 }
 
 # 1. one js-libp2p client, 1 MiB
