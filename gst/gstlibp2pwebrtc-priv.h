@@ -16,6 +16,7 @@
 #include "gstlibp2psctpend.h"
 #include "gstlibp2presetorder.h"
 #include "gstlibp2passocid.h"
+#include "gstlibp2pencguard.h"
 
 G_BEGIN_DECLS
 

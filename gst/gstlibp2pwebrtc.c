@@ -155,7 +155,8 @@ on_assoc (GstElement * sctpenc, gboolean up, Hook * h)
 
 /* webrtcbin adds its sctpdec (the guard's pad-added handler goes first)
  * and its sctpenc (the association's state is watched); both get our
- * association id (gstlibp2passocid.c) */
+ * association id (gstlibp2passocid.c); sctpenc's pad release and stop
+ * never overlap (gstlibp2pencguard.c) */
 static void
 on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
 {
@@ -166,6 +167,7 @@ on_element_added (GstBin * webrtc, GstElement * child, Hook * h)
   gst_libp2p_sctp_end_attach (rtc->end, child);
   gst_libp2p_reset_order_attach (rtc->order, child);
   gst_libp2p_assoc_id_attach (rtc->assoc, child);
+  gst_libp2p_enc_guard_attach (child);
   if (!gst_libp2p_is_factory (child, "sctpenc"))
     return;
   g_mutex_lock (&rtc->lock);

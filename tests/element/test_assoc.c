@@ -143,6 +143,144 @@ test_same_random_id (void)
   rx_free (rx2);
 }
 
+/* ---- a pad release while the pipeline stops ----
+ *
+ * webrtcbin releases a closed channel's sctpenc pad on its own thread;
+ * sctpenc's release resets the stream on its association, which sctpenc's
+ * PAUSED->READY (on the application's thread) closes and frees: the two at
+ * once used freed memory (a SIGSEGV in usrsctp_setsockopt, 1 run of
+ * test-element in 185).  The element makes them take turns
+ * (gstlibp2pencguard.c).  Here a release is held inside sctpenc (its pad's
+ * deactivation waits) while another thread stops the pipeline: sctpenc's
+ * PAUSED->READY must wait for the release to end. */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GThread *releaser;
+  gboolean inside, go;
+  GstPadActivateModeFunction old;
+  GstElement *enc;
+  GstPad *pad;
+  GstElement *pipe;
+  gint stopped;
+} Hold;
+
+static Hold hold;
+
+static gboolean
+held_activate (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  if (!active && g_thread_self () == g_atomic_pointer_get (&hold.releaser)) {
+    gint64 end = deadline_s (10);
+
+    g_mutex_lock (&hold.lock);
+    hold.inside = TRUE;
+    g_cond_broadcast (&hold.cond);
+    while (!hold.go && g_cond_wait_until (&hold.cond, &hold.lock, end));
+    g_mutex_unlock (&hold.lock);
+  }
+  return hold.old ? hold.old (pad, parent, mode, active) : TRUE;
+}
+
+static gpointer
+release_run (gpointer data)
+{
+  g_atomic_pointer_set (&hold.releaser, g_thread_self ());
+  gst_element_release_request_pad (hold.enc, hold.pad);
+  return NULL;
+}
+
+static gpointer
+stop_run (gpointer data)
+{
+  gst_element_set_state (hold.pipe, GST_STATE_NULL);
+  g_atomic_int_set (&hold.stopped, 1);
+  return NULL;
+}
+
+static void
+enc_states (GstState * state, GstState * pending)
+{
+  GST_OBJECT_LOCK (hold.enc);
+  *state = GST_STATE (hold.enc);
+  *pending = GST_STATE_PENDING (hold.enc);
+  GST_OBJECT_UNLOCK (hold.enc);
+}
+
+static void
+test_release_during_stop (void)
+{
+  Rx *rx = rx_new ();
+  GstPad *tp;
+  Harness *h = echo_pair_up (rx, &tp);
+  GThread *releaser, *stopper;
+  GstState state, pending;
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+  gint64 end;
+
+  /* the channel's sctpenc pad carries data: the association is up */
+  g_assert_cmpint (gst_pad_push (tp, pattern (1000, 1)), ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 1000, FALSE));
+  memset (&hold, 0, sizeof (hold));
+  g_mutex_init (&hold.lock);
+  g_cond_init (&hold.cond);
+  hold.pipe = h->pipe;
+  hold.enc = harness_find_child (h->wa, "sctpenc");
+  g_assert_nonnull (hold.enc);
+  it = gst_element_iterate_sink_pads (hold.enc);
+  g_assert_cmpint (gst_iterator_next (it, &v), ==, GST_ITERATOR_OK);
+  hold.pad = g_value_dup_object (&v);
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  hold.old = GST_PAD_ACTIVATEMODEFUNC (hold.pad);
+  gst_pad_set_activatemode_function (hold.pad, held_activate);
+
+  /* the release is inside sctpenc, held */
+  releaser = g_thread_new ("releaser", release_run, NULL);
+  end = deadline_s (WAIT_S);
+  g_mutex_lock (&hold.lock);
+  while (!hold.inside && g_cond_wait_until (&hold.cond, &hold.lock, end));
+  g_assert_true (hold.inside);
+  g_mutex_unlock (&hold.lock);
+
+  /* the stop reaches sctpenc's PAUSED->READY and waits there */
+  stopper = g_thread_new ("stopper", stop_run, NULL);
+  end = deadline_s (WAIT_S);
+  do {
+    g_usleep (10 * 1000);
+    enc_states (&state, &pending);
+  } while (pending != GST_STATE_READY && state == GST_STATE_PAUSED &&
+      g_get_monotonic_time () < end);
+  g_usleep (300 * 1000);
+  enc_states (&state, &pending);
+  g_assert_cmpint (state, ==, GST_STATE_PAUSED);
+  g_assert_cmpint (pending, ==, GST_STATE_READY);
+  g_assert_false (g_atomic_int_get (&hold.stopped));
+
+  /* the release ends, then the stop */
+  g_mutex_lock (&hold.lock);
+  hold.go = TRUE;
+  g_cond_broadcast (&hold.cond);
+  g_mutex_unlock (&hold.lock);
+  g_thread_join (releaser);
+  g_thread_join (stopper);
+  enc_states (&state, &pending);
+  g_assert_cmpint (state, ==, GST_STATE_NULL);
+  g_assert_null (GST_OBJECT_PARENT (hold.pad));
+
+  gst_object_unref (hold.pad);
+  gst_object_unref (hold.enc);
+  g_mutex_clear (&hold.lock);
+  g_cond_clear (&hold.cond);
+  test_pad_free (tp);
+  harness_free (h);
+  rx_free (rx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -151,5 +289,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assoc/same-random-id", test_same_random_id);
+  g_test_add_func ("/assoc/release-during-stop", test_release_during_stop);
   return harness_exit (g_test_run ());
 }

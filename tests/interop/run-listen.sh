@@ -75,10 +75,17 @@ fail () {
     "$(grep -c '^removed ' "$work/server.out" || true) removed;" \
     "$(grep '^stats ' "$work/server.out" | tail -1 || true)"
   [ -z "$stuck" ] || echo "(its main loop did not answer SIGUSR1 in 2 s)"
+  # clients taken out of the table (ended) but not yet removed
+  local pending
+  pending=$(awk '/^added /{ a++ } /^removed /{ r++ }
+    /^stats /{ match($0, /connections=\(uint\)[0-9]+/)
+      c = substr($0, RSTART + 18, RLENGTH - 18) }
+    END { print a - r - c }' "$work/server.out")
+  [ "${pending:-0}" -le 0 ] || { echo "($pending ended clients not removed yet)"; stuck=1; }
   grep -v '^stats ' "$work/server.out" | tail -30
   echo "--- server log (last 40 lines):"; tail -40 "$work/server.err"
   echo "--- dialer:"; cat "$2"
-  if [ -n "$stuck" ] && command -v gdb >/dev/null; then
+  if [ -n "$stuck" ] && [ -n "$spid" ] && command -v gdb >/dev/null; then
     echo "--- the server's threads:"
     timeout 60 gdb -batch -p "$spid" -ex "thread apply all bt" 2>&1 || true
   fi
