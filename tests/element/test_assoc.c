@@ -281,6 +281,78 @@ test_release_during_stop (void)
   rx_free (rx);
 }
 
+/* ---- a stop while usrsctp's send buffer is full ----
+ *
+ * The remote went silent with data in flight, and the application stops.
+ * 1.22.0 .. 1.22.2's sctpenc retries a partly sent buffer in its chain
+ * until its pad flushes, and its PAUSED->READY stops the src task and
+ * then waits for that chain (1.22.3, d7647035, "sctpenc: Fix potential
+ * shutdown deadlock", flushes the pads first).  In webrtcbin sctpdec
+ * leaves PAUSED first (it is nearer the sinks) and closes the association
+ * both share, so the retry fails (EBADF) and the chain returns: measured
+ * here with 1.22.0, no workaround needed.  Here a's usrsctp gets no SACK
+ * (its sctpdec's input is dropped) while a sends 4 MiB, more than
+ * usrsctp's 1 MiB send buffer: the pipeline must still stop. */
+
+static GstPadProbeReturn
+drop_all (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_DROP;
+}
+
+static void
+test_stop_with_full_send_buffer (void)
+{
+  Rx *rx = rx_new ();
+  GstPad *tp, *dec_sink;
+  GstElement *dec;
+  Harness *h;
+  GThread *stopper;
+  gint dropped = 0;
+  gint64 end;
+
+  h = harness_new (ECHO_P, ECHO_P, FALSE);
+  link_src_to_rx (h->a, rx);
+  g_signal_connect (h->b, "pad-added", G_CALLBACK (pad_added_echo), h);
+  /* the element's own backpressure above usrsctp's buffer */
+  g_object_set (h->a, "dial-on-request", TRUE, "send-high-water",
+      (guint64) 64 * 1024 * 1024, NULL);
+  harness_start (h);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  g_assert_cmpint (gst_pad_push (tp, pattern (1000, 1)), ==, GST_FLOW_OK);
+  g_assert_true (rx_wait (rx, 1000, FALSE));
+
+  /* a hears nothing from b any more: no SACK frees its send buffer */
+  dec = harness_find_child (h->wa, "sctpdec");
+  g_assert_nonnull (dec);
+  dec_sink = gst_element_get_static_pad (dec, "sink");
+  gst_pad_add_probe (dec_sink, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_all, &dropped, NULL);
+  g_assert_cmpint (gst_pad_push (tp, pattern (4 * 1024 * 1024, 2)), ==,
+      GST_FLOW_OK);
+  /* sctpenc's chain retries every 100 ms from now on */
+  g_usleep (G_USEC_PER_SEC);
+
+  memset (&hold, 0, sizeof (hold));
+  hold.pipe = h->pipe;
+  stopper = g_thread_new ("stopper", stop_run, NULL);
+  end = deadline_s (15);
+  while (!g_atomic_int_get (&hold.stopped) && g_get_monotonic_time () < end)
+    g_usleep (50 * 1000);
+  if (!g_atomic_int_get (&hold.stopped))
+    g_error ("the pipeline did not stop in 15 s (sctpenc waits for its "
+        "chain, which waits for usrsctp's full send buffer)");
+  g_thread_join (stopper);
+  g_assert_cmpint (g_atomic_int_get (&dropped), >, 0);
+
+  gst_object_unref (dec_sink);
+  gst_object_unref (dec);
+  test_pad_free (tp);
+  harness_free (h);
+  rx_free (rx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -290,5 +362,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/assoc/same-random-id", test_same_random_id);
   g_test_add_func ("/assoc/release-during-stop", test_release_during_stop);
+  g_test_add_func ("/assoc/stop-with-full-send-buffer",
+      test_stop_with_full_send_buffer);
   return harness_exit (g_test_run ());
 }
