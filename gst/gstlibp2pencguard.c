@@ -27,7 +27,7 @@
  * that sctpenc's stop holds up may be the one that unblocks that stop (1.22
  * loops on EAGAIN in its chain until its pad is flushing, which only a
  * release does before 1.24), so after RELEASE_WAIT_MS the release goes on
- * alone as before, and a stop after STOP_WAIT_MS; both are counted. */
+ * alone as before, and a stop after STOP_WAIT_MS, each with a warning. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -52,7 +52,6 @@ typedef struct
 } Guard;
 
 static GMutex guards_lock;      /* making an element's Guard */
-static gint timeouts;
 static void (*enc_release_pad) (GstElement *, GstPad *);
 static GstStateChangeReturn (*enc_change_state) (GstElement *,
     GstStateChange);
@@ -101,8 +100,6 @@ guard_enter (Guard * g, gint wait_ms)
     g->depth++;
   }
   g_mutex_unlock (&g->lock);
-  if (!held)
-    g_atomic_int_inc (&timeouts);
   return held;
 }
 
@@ -173,10 +170,4 @@ gst_libp2p_enc_guard_attach (GstElement * element)
     g_once_init_leave (&wrapped, 1);
   }
   return TRUE;
-}
-
-guint
-gst_libp2p_enc_guard_timeouts (void)
-{
-  return (guint) g_atomic_int_get (&timeouts);
 }

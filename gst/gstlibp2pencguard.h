@@ -12,10 +12,6 @@ G_BEGIN_DECLS
  * FALSE for anything else. */
 gboolean gst_libp2p_enc_guard_attach (GstElement * element);
 
-/* How often a release or a state change gave up waiting for the other
- * (the bounds below; tests). */
-guint gst_libp2p_enc_guard_timeouts (void);
-
 G_END_DECLS
 
 #endif
