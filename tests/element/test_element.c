@@ -726,25 +726,6 @@ test_raw_stop_sending (void)
   harness_free (h);
 }
 
-/* A failed negotiation gives the waiting sink pad an error flow. */
-static void
-test_raw_sink_pad_error_flow (void)
-{
-  Harness *h = harness_new (echo_only, NULL, TRUE);
-  GstPad *tp;
-
-  g_object_set (h->a, "dial-on-request", TRUE, "lazy", FALSE, NULL);
-  h->user = (gpointer) ("1a 12 18 " HDR NA_M);
-  h->raw_on_message = raw_reply_first;
-  harness_start (h);
-  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
-  g_assert_cmpint (gst_pad_push (tp, pattern (100, 1)), ==, GST_FLOW_ERROR);
-  g_assert_cmpint (wait_event (h, 'a', 'f', 0)->code, ==,
-      GST_LIBP2P_ERROR_REFUSED);
-  test_pad_free (tp);
-  harness_free (h);
-}
-
 /* Frames on the wire never exceed max-frame-size (H11), and their
  * payloads reassemble to what was pushed. */
 static void
@@ -956,6 +937,31 @@ test_raw_lazy_first_buffer_behind_proposal (void)
   harness_free (h);
   g_mutex_clear (&hold.lock);
   g_cond_clear (&hold.cond);
+}
+
+/* A failed negotiation gives the waiting sink pad an error flow.  The
+ * raw peer refuses once the push waits (refused before, the substream's
+ * pad is gone already and the push gets NOT_LINKED, docs/element.md). */
+static void
+test_raw_sink_pad_error_flow (void)
+{
+  Harness *h = harness_new (echo_only, NULL, TRUE);
+  GstPad *tp;
+  Pusher p;
+  GThread *t;
+
+  g_object_set (h->a, "dial-on-request", TRUE, "lazy", FALSE, NULL);
+  h->raw_on_message = raw_reply_first;  /* h->user NULL: silent */
+  harness_start (h);
+  tp = test_pad_for (h->a, "sink_" ECHO_K "_0");
+  t = push_while_held (&p, tp, pattern (100, 1));
+  raw_send_hex (raw_wait_channel (h, 0), "1a 12 18 " HDR NA_M);
+  g_thread_join (t);
+  g_assert_cmpint (p.ret, ==, GST_FLOW_ERROR);
+  g_assert_cmpint (wait_event (h, 'a', 'f', 0)->code, ==,
+      GST_LIBP2P_ERROR_REFUSED);
+  test_pad_free (tp);
+  harness_free (h);
 }
 
 /* The channel closes while opening (peer gone mid-negotiation, D17). */
