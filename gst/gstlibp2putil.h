@@ -42,10 +42,10 @@ gboolean gst_libp2p_is_factory (GstElement * element, const gchar * name);
 
 /* @child is an element whose parent is @parent (both may be anything). */
 gboolean gst_libp2p_is_child (gpointer child, gpointer parent);
-/* Stops @bin (locked in NULL) and removes it from @parent. */
 /* Clears the failed-state-change marks an absorbed ERROR left on the
  * bins between @src and @top (see the .c). */
 void gst_libp2p_clear_error_marks (GstObject * top, GstObject * src);
+/* Stops @bin (locked in NULL) and removes it from @parent. */
 void gst_libp2p_bin_take_out (GstElement * parent, GstElement * bin);
 /* Ends the stream of @appsrc after what it holds (its end-of-stream
  * signal) and waits until the EOS passed its src pad, i.e. every buffer
