@@ -53,6 +53,15 @@ addr=$(awk '/^listening /{ print $2 }' "$work/server.out")
 [ -n "$addr" ] || { echo "the listener did not start"; cat "$work/server.err"; exit 1; }
 echo "listener: $addr"
 
+# The stacks of every thread of a running process (gdb: scripts/deps.sh
+# installs it; callers check that it is there)
+threads_of () {
+  timeout 60 gdb -batch -p "$1" -ex "thread apply all bt" 2>&1 || true
+}
+
+# The server's stats lines so far
+n_stats () { grep -c '^stats ' "$work/server.out" || true; }
+
 # On failure the server's side comes first (CI shows the start of a long
 # output): what it counted (SIGUSR1: its stats line, printed by its main
 # loop), its events and log; then the dialer's output; then, when its main
@@ -62,13 +71,13 @@ fail () {
   echo "FAILED: $1"
   if [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null; then
     local before
-    before=$(grep -c '^stats ' "$work/server.out" || true)
+    before=$(n_stats)
     kill -USR1 "$spid"
     for _ in $(seq 1 20); do
-      [ "$(grep -c '^stats ' "$work/server.out" || true)" != "$before" ] && break
+      [ "$(n_stats)" != "$before" ] && break
       sleep 0.1
     done
-    [ "$(grep -c '^stats ' "$work/server.out" || true)" != "$before" ] || stuck=1
+    [ "$(n_stats)" != "$before" ] || stuck=1
   fi
   echo "--- server: $(grep -c '^added ' "$work/server.out" || true) added," \
     "$(grep -c '^ready ' "$work/server.out" || true) ready," \
@@ -87,7 +96,7 @@ fail () {
   echo "--- dialer:"; cat "$2"
   if [ -n "$stuck" ] && [ -n "$spid" ] && command -v gdb >/dev/null; then
     echo "--- the server's threads:"
-    timeout 60 gdb -batch -p "$spid" -ex "thread apply all bt" 2>&1 || true
+    threads_of "$spid"
   fi
   exit 1
 }
@@ -203,7 +212,7 @@ for _ in $(seq 1 50); do kill -0 $dpid 2>/dev/null || break; sleep 0.1; done
 if kill -0 $dpid 2>/dev/null && command -v gdb >/dev/null; then
   late=$(pgrep -P $dpid | head -1 || true)
   { echo "--- still running 5 s after the listener's line ended: the threads of $late"
-    timeout 60 gdb -batch -p "$late" -ex "thread apply all bt" 2>&1 || true
+    threads_of "$late"
   } > "$work/late.txt"
 fi
 drc=0
