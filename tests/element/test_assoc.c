@@ -64,15 +64,24 @@ echo_pair_up (Rx * rx, GstPad ** tp)
   return h;
 }
 
+/* A teardown that must end within @seconds, or the test aborts saying
+ * @what. */
+typedef struct
+{
+  gint done;
+  gint seconds;
+  const gchar *what;
+} Dog;
+
 static gpointer
 watchdog (gpointer data)
 {
-  gint *done = data;
-  gint64 end = deadline_s (30);
+  Dog *dog = data;
+  gint64 end = deadline_s (dog->seconds);
 
-  while (!g_atomic_int_get (done)) {
+  while (!g_atomic_int_get (&dog->done)) {
     if (g_get_monotonic_time () > end)
-      g_error ("tearing the connections down hung for 30 s");
+      g_error ("%s hung for %d s", dog->what, dog->seconds);
     g_usleep (50 * 1000);
   }
   return NULL;
@@ -86,7 +95,7 @@ test_same_random_id (void)
   GstElement *webrtcbins[4];
   GstPad *tp1, *tp2;
   GThread *dog;
-  gint done = 0;
+  Dog teardown = { 0, 30, "tearing the connections down" };
   guint i, j;
 
   {
@@ -132,12 +141,12 @@ test_same_random_id (void)
   }
   g_atomic_int_set (&forced, 0);
 
-  dog = g_thread_new ("watchdog", watchdog, &done);
+  dog = g_thread_new ("watchdog", watchdog, &teardown);
   test_pad_free (tp1);
   test_pad_free (tp2);
   harness_free (h1);
   harness_free (h2);
-  g_atomic_int_set (&done, 1);
+  g_atomic_int_set (&teardown.done, 1);
   g_thread_join (dog);
   rx_free (rx1);
   rx_free (rx2);
@@ -308,9 +317,10 @@ test_stop_with_full_send_buffer (void)
   GstPad *tp, *dec_sink;
   GstElement *dec;
   Harness *h;
-  GThread *stopper;
+  GThread *dog;
+  Dog stop = { 0, 15, "stopping with usrsctp's send buffer full (sctpenc "
+        "waiting for its chain, which waits for the buffer)" };
   gint dropped = 0;
-  gint64 end;
 
   h = harness_new (ECHO_P, ECHO_P, FALSE);
   link_src_to_rx (h->a, rx);
@@ -334,16 +344,10 @@ test_stop_with_full_send_buffer (void)
   /* sctpenc's chain retries every 100 ms from now on */
   g_usleep (G_USEC_PER_SEC);
 
-  memset (&hold, 0, sizeof (hold));
-  hold.pipe = h->pipe;
-  stopper = g_thread_new ("stopper", stop_run, NULL);
-  end = deadline_s (15);
-  while (!g_atomic_int_get (&hold.stopped) && g_get_monotonic_time () < end)
-    g_usleep (50 * 1000);
-  if (!g_atomic_int_get (&hold.stopped))
-    g_error ("the pipeline did not stop in 15 s (sctpenc waits for its "
-        "chain, which waits for usrsctp's full send buffer)");
-  g_thread_join (stopper);
+  dog = g_thread_new ("watchdog", watchdog, &stop);
+  gst_element_set_state (h->pipe, GST_STATE_NULL);
+  g_atomic_int_set (&stop.done, 1);
+  g_thread_join (dog);
   g_assert_cmpint (g_atomic_int_get (&dropped), >, 0);
 
   gst_object_unref (dec_sink);
